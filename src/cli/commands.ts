@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerGolden } from './golden.js';
+
+/** Every `facet <command>`; each area of the project adds its own register function here. */
+export function registerCommands(program: Command): void {
+  registerGolden(program);
+}

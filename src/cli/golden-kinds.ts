@@ -1,0 +1,8 @@
+/**
+ * One entry per golden-case kind (see shared/fixtures/README.md): takes the case's `inputs` and
+ * returns an object with exactly the keys of its `outputs`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type GoldenRunner = (inputs: any) => unknown;
+
+export const goldenKinds: Record<string, GoldenRunner> = {};

@@ -1,0 +1,2 @@
+// Public API of facet. Each area exports what users may call from code.
+export { runGolden } from './cli/golden.js';
