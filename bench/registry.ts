@@ -1,0 +1,2 @@
+/** Every benchmark, by name: `npm run bench -- <name>`. Each runs in its own process (peak memory is per run). */
+export const benchmarks: Record<string, () => Promise<void>> = {};
