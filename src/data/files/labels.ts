@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import { readNpy } from './npy.js';
+import { numberAt } from './ndarray.js';
+
+export interface ReadLabelsOptions {
+  /** the number of feature rows the labels belong to; a different count is an error */
+  expectedCount?: number;
+}
+
+function parseText(path: string): Int32Array {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  const out = new Int32Array(lines.length);
+  for (let i = 0; i < lines.length; i++) {
+    const s = lines[i].trim();
+    if (!/^-?\d+$/.test(s)) throw new Error(`${path}: line ${i + 1} is not an integer label: "${s.slice(0, 40)}"`);
+    const v = Number(s);
+    if (v < -1 || v > 0x7fffffff) throw new Error(`${path}: line ${i + 1}: label ${s} out of range (−1 … 2^31−1)`);
+    out[i] = v;
+  }
+  return out;
+}
+
+function fromNpy(path: string): Int32Array {
+  const a = readNpy(path);
+  if (a.shape.length !== 1) throw new Error(`${path}: labels must be a 1-D array, got shape (${a.shape.join(', ')})`);
+  if (a.dtype === 'float32' || a.dtype === 'float64' || a.dtype === 'bool') {
+    throw new Error(`${path}: labels must be integers, got ${a.dtype}`);
+  }
+  const out = new Int32Array(a.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = numberAt(a, i);
+  return out;
+}
+
+/** Reads labels: `.meta`/`.txt` with one integer per line (−1 = unlabelled/discarded), or an integer `.npy`. */
+export function readLabels(path: string, opts: ReadLabelsOptions = {}): Int32Array {
+  const labels = extname(path).toLowerCase() === '.npy' ? fromNpy(path) : parseText(path);
+  if (labels.length === 0) throw new Error(`${path}: no labels`);
+  if (opts.expectedCount !== undefined && labels.length !== opts.expectedCount) {
+    throw new Error(`${path}: ${labels.length} labels for ${opts.expectedCount} feature rows`);
+  }
+  return labels;
+}
+
+/** Writes one label per line (learn-to-cluster `.meta` / NAAN labels txt), atomically. */
+export function writeLabels(path: string, labels: ArrayLike<number>): void {
+  const parts: string[] = [];
+  for (let i = 0; i < labels.length; i++) parts.push(String(labels[i]));
+  writeFileAtomic(path, parts.join('\n') + (parts.length ? '\n' : ''));
+}
