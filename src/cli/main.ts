@@ -1,14 +1,20 @@
 import { Command } from 'commander';
 import { applyConfig } from './config.js';
 import { registerCommands } from './commands.js';
+import { setThreads } from '../compute/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('facet')
     .description('face recognition and metric learning: BroadFace training, NAAN pseudo-labels, semi-supervised loop')
     .version('0.1.0')
     .option('--config <file>', 'YAML/JSON file of option values for the command (flags override it)')
+    .option('--threads <n>', 'threads for the native kernels (default: all cores)', (v) => Number(v))
     .showHelpAfterError()
-    .hook('preAction', (_root, action) => applyConfig(action));
+    .hook('preAction', (root, action) => {
+      applyConfig(action);
+      const n = root.opts().threads as number | undefined;
+      if (n !== undefined) setThreads(n);
+    });
   registerCommands(program);
   return program;
 }
