@@ -1,3 +1,5 @@
+import { goldenPropagation } from '../cluster/golden.js';
+
 /**
  * One entry per golden-case kind (see shared/fixtures/README.md): takes the case's `inputs` and
  * returns an object with exactly the keys of its `outputs`.
@@ -5,4 +7,6 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type GoldenRunner = (inputs: any) => unknown;
 
-export const goldenKinds: Record<string, GoldenRunner> = {};
+export const goldenKinds: Record<string, GoldenRunner> = {
+  propagation: goldenPropagation,
+};

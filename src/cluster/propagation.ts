@@ -1,0 +1,143 @@
+import { UnionFind } from './union-find.js';
+import { uniqueEdges } from './unique-edges.js';
+
+export interface PropagationOptions {
+  /** largest accepted cluster (CDP/NAAN max_sz; 600 in both) */
+  maxSize: number;
+  /** th ← th + (1 − th)·step each round (CDP 0.05–0.6, NAAN 0.6) */
+  step: number;
+  /** rounds before everything left is merged into one cluster (CDP 100, NAAN 1000) */
+  maxIter: number;
+  /** first threshold; omitted = the smallest input score, as CDP does (NAAN passes 0.8) */
+  startThreshold?: number;
+}
+
+export interface PropagationTraceEntry {
+  /** null for the first pass, which uses every edge whatever its score */
+  th: number | null;
+  num_input_nodes: number;
+  num_finalized_components: number;
+  num_finalized_nodes: number;
+  num_remain: number;
+}
+
+export interface PropagationResult {
+  /** per node; renumbered 0,1,… by first appearance in node order; −1 for nodes in no edge */
+  labels: Int32Array;
+  numClusters: number;
+  numValid: number;
+  discardRatio: number;
+  iterations: number;
+  forcedStop: boolean;
+  finalThreshold: number | null;
+  trace: PropagationTraceEntry[];
+}
+
+/**
+ * CDP's `graph_propagation` (also NAAN's): a first pass of connected components over all edges
+ * accepts every component of at most maxSize nodes; the rest are split again with only the edges of
+ * score ≥ th, th rising each round, until nothing remains or maxIter rounds have run — then all
+ * remaining nodes become ONE cluster, as in the original. Union–find on typed arrays replaces the
+ * Python sets; the partition is the same (the original's BFS either finishes a component of ≤ maxSize
+ * nodes or sends all of it to the next round).
+ */
+export function propagate(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, opts: PropagationOptions): PropagationResult {
+  validate(numNodes, edges, scores, opts);
+  const u = uniqueEdges(numNodes, edges, scores);
+  const inGraph = new Uint8Array(numNodes);
+  for (let e = 0; e < edges.length; e++) inGraph[edges[e]] = 1;
+
+  const cluster = new Int32Array(numNodes).fill(-1); // internal cluster id per node
+  let nextCluster = 0;
+  const trace: PropagationTraceEntry[] = [];
+  let remain: Int32Array = Int32Array.from({ length: numNodes }, (_, i) => i).filter((i) => inGraph[i] === 1);
+  let edgeIds = Int32Array.from({ length: u.a.length }, (_, i) => i);
+  let th: number | null = null;
+  let threshold = opts.startThreshold ?? minOf(scores);
+  let iterations = 0;
+  let forcedStop = false;
+  const uf = new UnionFind(numNodes);
+
+  for (;;) {
+    // components of the remaining nodes over the edges that pass this round's threshold
+    for (const i of remain) { uf.parent[i] = i; uf.size[i] = 1; }
+    const kept: number[] = [];
+    for (const e of edgeIds) {
+      if (th !== null && !(u.score[e] >= th)) continue;
+      kept.push(e);
+      uf.union(u.a[e], u.b[e]);
+    }
+    const next: number[] = [];
+    const rootCluster = new Map<number, number>();
+    let finalizedNodes = 0;
+    for (const i of remain) {
+      const r = uf.find(i);
+      if (uf.size[r] > opts.maxSize) { next.push(i); continue; }
+      let c = rootCluster.get(r);
+      if (c === undefined) rootCluster.set(r, (c = nextCluster++));
+      cluster[i] = c;
+      finalizedNodes++;
+    }
+    trace.push({ th, num_input_nodes: remain.length, num_finalized_components: rootCluster.size, num_finalized_nodes: finalizedNodes, num_remain: next.length });
+    if (th !== null) iterations++;
+    if (next.length === 0) break;
+    remain = Int32Array.from(next);
+    if (th !== null && iterations >= opts.maxIter) {
+      const c = nextCluster++;
+      for (const i of remain) cluster[i] = c;
+      forcedStop = true;
+      break;
+    }
+    // edges between finalized nodes can never pass a later (higher) threshold: drop them
+    edgeIds = Int32Array.from(kept.filter((e) => cluster[u.a[e]] === -1 && cluster[u.b[e]] === -1));
+    threshold = threshold + (1 - threshold) * opts.step;
+    th = threshold;
+  }
+  return { ...relabel(cluster), iterations, forcedStop, finalThreshold: th, trace };
+}
+
+function relabel(cluster: Int32Array): { labels: Int32Array; numClusters: number; numValid: number; discardRatio: number } {
+  const labels = new Int32Array(cluster.length).fill(-1);
+  const renumber = new Map<number, number>();
+  let numValid = 0;
+  for (let i = 0; i < cluster.length; i++) {
+    if (cluster[i] < 0) continue;
+    let l = renumber.get(cluster[i]);
+    if (l === undefined) renumber.set(cluster[i], (l = renumber.size));
+    labels[i] = l;
+    numValid++;
+  }
+  return { labels, numClusters: renumber.size, numValid, discardRatio: 1 - numValid / cluster.length };
+}
+
+function minOf(xs: ArrayLike<number>): number {
+  let m = Infinity;
+  for (let i = 0; i < xs.length; i++) if (xs[i] < m) m = xs[i];
+  return m;
+}
+
+function validate(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, o: PropagationOptions): void {
+  if (!Number.isInteger(numNodes) || numNodes < 0) throw new Error(`propagation: number of nodes must be a non-negative integer, got ${numNodes}`);
+  if (edges.length !== 2 * scores.length) throw new Error(`propagation: ${edges.length / 2} edges but ${scores.length} scores`);
+  for (let e = 0; e < edges.length; e++) {
+    if (edges[e] < 0 || edges[e] >= numNodes) throw new Error(`propagation: edge ${Math.floor(e / 2)} names node ${edges[e]}, outside 0…${numNodes - 1}`);
+  }
+  for (let e = 0; e < scores.length; e++) {
+    if (!Number.isFinite(scores[e])) throw new Error(`propagation: score of edge ${e} is ${scores[e]}`);
+  }
+  if (!(o.maxSize >= 1)) throw new Error(`propagation: max size must be ≥ 1, got ${o.maxSize}`);
+  if (!(o.step > 0 && o.step <= 1)) throw new Error(`propagation: step must be in (0, 1], got ${o.step}`);
+  if (!(o.maxIter >= 1)) throw new Error(`propagation: max iterations must be ≥ 1, got ${o.maxIter}`);
+}
+
+/** The partition as lists of node ids, each sorted, lists ordered by their smallest member. */
+export function clustersOf(labels: Int32Array): number[][] {
+  const lists: number[][] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    if (l < 0) continue;
+    (lists[l] ??= []).push(i);
+  }
+  // labels are numbered by first appearance, so lists[l] is already ordered by smallest member
+  return lists;
+}

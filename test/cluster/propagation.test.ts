@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { goldenCases, assertGolden } from '../helpers/golden.js';
+import { goldenPropagation } from '../../src/cluster/golden.js';
+import { propagate } from '../../src/cluster/propagation.js';
+
+for (const c of goldenCases('propagation')) {
+  test(`golden ${c.id}: CDP and NAAN partitions, labels, thresholds and trace`, () => {
+    // integers exact, thresholds at the float64 tolerance of the fixtures README
+    assertGolden(goldenPropagation(c.inputs), c.outputs, 1e-9, 1e-10);
+  });
+}
+
+test('a component of exactly max size is kept, one larger is split by the threshold', () => {
+  // chain 0-1-2 (weak) and chain 3-4-5-6 where 4-5 is weak
+  const edges = Int32Array.from([0, 1, 1, 2, 3, 4, 4, 5, 5, 6]);
+  const scores = [0.1, 0.1, 0.9, 0.2, 0.9];
+  const r = propagate(8, edges, scores, { maxSize: 3, step: 0.5, maxIter: 10 });
+  assert.deepEqual(Array.from(r.labels), [0, 0, 0, 1, 1, 2, 2, -1]);
+  assert.equal(r.iterations, 1);
+  assert.equal(r.finalThreshold, 0.1 + 0.9 * 0.5);
+});
+
+test('bad input is refused with a clear message', () => {
+  assert.throws(() => propagate(3, Int32Array.from([0, 3]), [0.5], { maxSize: 2, step: 0.5, maxIter: 5 }), /names node 3, outside 0…2/);
+  assert.throws(() => propagate(3, Int32Array.from([0, 1]), [0.5, 0.2], { maxSize: 2, step: 0.5, maxIter: 5 }), /1 edges but 2 scores/);
+  assert.throws(() => propagate(3, Int32Array.from([0, 1]), [NaN], { maxSize: 2, step: 0.5, maxIter: 5 }), /score of edge 0 is NaN/);
+  assert.throws(() => propagate(3, Int32Array.from([0, 1]), [0.5], { maxSize: 2, step: 0, maxIter: 5 }), /step must be in/);
+});
