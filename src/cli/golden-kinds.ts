@@ -1,4 +1,5 @@
 import { goldenPropagation } from '../cluster/golden.js';
+import { goldenArcFace, goldenBroadFace } from '../heads/golden.js';
 
 /**
  * One entry per golden-case kind (see shared/fixtures/README.md): takes the case's `inputs` and
@@ -8,5 +9,7 @@ import { goldenPropagation } from '../cluster/golden.js';
 export type GoldenRunner = (inputs: any) => unknown;
 
 export const goldenKinds: Record<string, GoldenRunner> = {
+  arcface: goldenArcFace,
+  broadface: goldenBroadFace,
   propagation: goldenPropagation,
 };

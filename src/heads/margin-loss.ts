@@ -1,0 +1,96 @@
+import { kernels } from '../compute/index.js';
+import { targetLogit, type MarginOptions } from './margin.js';
+import { backpropNormalize, normalizeRows } from './normalize-rows.js';
+
+export interface MarginLossInput {
+  /** n×d raw embeddings (the head normalises them) */
+  x: Float32Array;
+  labels: Int32Array;
+  n: number;
+  /** C×d raw class weights (the head normalises the rows) */
+  weight: Float32Array;
+  numClasses: number;
+  dim: number;
+}
+
+export interface MarginLossResult {
+  /** mean cross-entropy over the n rows of s·logit */
+  loss: number;
+  /** n×d dL/dx, when asked for */
+  gradX?: Float32Array;
+  /** C×d dL/dW, when asked for */
+  gradW?: Float32Array;
+  /** rows whose target cosine took ArcFace's fallback branch */
+  fallbackRows: number;
+}
+
+export interface MarginLossOptions extends MarginOptions {
+  wantGradX: boolean;
+  wantGradW: boolean;
+  /** rows per chunk: memory is chunkRows × C logits, never n × C (default 1024) */
+  chunkRows?: number;
+}
+
+/**
+ * ArcFace / CosFace loss with closed-form gradients. The rows are processed in chunks: cosines of a
+ * chunk (one sgemm), softmax − one-hot through the margin, then dL/dx̂ (sgemm) and dL/dŴ accumulated
+ * (sgemm), finally back through both row normalisations. Peak extra memory is one chunk of logits
+ * plus two C×d buffers, so a 32,128 × 11,318 BroadFace broad loss never exists as a whole matrix.
+ */
+export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLossResult {
+  const { n, dim: d, numClasses: C } = inp;
+  validate(inp);
+  const k = kernels();
+  const wHat = new Float32Array(C * d);
+  const wNorm = normalizeRows(inp.weight, C, d, wHat);
+  const chunk = Math.max(1, Math.min(o.chunkRows ?? 1024, n || 1));
+  const xHat = new Float32Array(chunk * d);
+  const logits = new Float32Array(chunk * C);
+  const gradX = o.wantGradX ? new Float32Array(n * d) : undefined;
+  const gradWHat = o.wantGradW ? new Float32Array(C * d) : undefined;
+  let lossSum = 0;
+  let fallbackRows = 0;
+  for (let r0 = 0; r0 < n; r0 += chunk) {
+    const rows = Math.min(chunk, n - r0);
+    const xh = xHat.subarray(0, rows * d);
+    const xNorm = normalizeRows(inp.x.subarray(r0 * d, (r0 + rows) * d), rows, d, xh);
+    const z = logits.subarray(0, rows * C);
+    k.sgemm(false, true, rows, C, d, 1, xh, wHat, 0, z);
+    for (let i = 0; i < rows; i++) {
+      const y = inp.labels[r0 + i];
+      const off = i * C;
+      const t = targetLogit(z[off + y], o);
+      if (t.fallback) fallbackRows++;
+      // logits in float64 for the softmax; the row's cosines are overwritten by dL/dcos
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) {
+        const v = o.scale * (c === y ? t.phi : z[off + c]);
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(o.scale * (c === y ? t.phi : z[off + c]) - max);
+      const logSum = Math.log(sum) + max;
+      lossSum += logSum - o.scale * t.phi;
+      for (let c = 0; c < C; c++) {
+        const p = Math.exp(o.scale * (c === y ? t.phi : z[off + c]) - logSum);
+        z[off + c] = c === y ? ((p - 1) * o.scale * t.dphi) / n : (p * o.scale) / n;
+      }
+    }
+    if (gradX) k.sgemm(false, false, rows, d, C, 1, z, wHat, 0, gradX.subarray(r0 * d, (r0 + rows) * d));
+    if (gradX) backpropNormalize(gradX.subarray(r0 * d, (r0 + rows) * d), xh, xNorm, rows, d);
+    if (gradWHat) k.sgemm(true, false, C, d, rows, 1, z, xh, 1, gradWHat);
+  }
+  if (gradWHat) backpropNormalize(gradWHat, wHat, wNorm, C, d);
+  return { loss: n > 0 ? lossSum / n : 0, gradX, gradW: gradWHat, fallbackRows };
+}
+
+function validate(inp: MarginLossInput): void {
+  const { n, dim: d, numClasses: C } = inp;
+  if (inp.x.length !== n * d) throw new Error(`margin loss: embeddings hold ${inp.x.length} values, expected ${n}×${d}`);
+  if (inp.weight.length !== C * d) throw new Error(`margin loss: class weights hold ${inp.weight.length} values, expected ${C}×${d}`);
+  if (inp.labels.length !== n) throw new Error(`margin loss: ${inp.labels.length} labels for ${n} rows`);
+  for (let i = 0; i < n; i++) {
+    const y = inp.labels[i];
+    if (!(y >= 0 && y < C)) throw new Error(`margin loss: label ${y} of row ${i} is outside 0…${C - 1}`);
+  }
+}
