@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { registerGolden } from './golden.js';
 import { registerInspect } from './inspect.js';
 import { registerInfo } from './info.js';
+import { registerData } from './data.js';
+import { registerKnn } from './knn.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
 export function registerCommands(program: Command): void {
   registerGolden(program);
   registerInspect(program);
   registerInfo(program);
+  registerData(program);
+  registerKnn(program);
 }

@@ -1,0 +1,63 @@
+import { rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { readFeatures, writeKnnLearnToCluster, writeKnnNaan } from '../data/files/index.js';
+import { Random } from '../data/random.js';
+import { exactKnn } from '../knn/exact.js';
+import { hnswKnn, sampleRecall } from '../knn/hnsw.js';
+import { prepareFeatures } from '../knn/prepare.js';
+import { progress } from './progress.js';
+import { positiveInt } from './parse.js';
+
+interface KnnCliOptions {
+  features: string; dim?: number; k: number; method: string; out: string; naanOut?: string;
+  normalize: boolean; m: number; efConstruction: number; efSearch: number; recallSample: number; seed: number;
+}
+
+export function registerKnn(program: Command): void {
+  program
+    .command('knn')
+    .description('build a cosine kNN graph (self at column 0) in learn-to-cluster format, optionally NAAN format')
+    .requiredOption('--features <file>', 'features: .npy, .npz or .bin (with --dim)')
+    .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--k <k>', 'neighbours per row, self included', positiveInt('--k'), 80)
+    .option('--method <m>', 'exact (blocked BLAS search) or hnsw (hnswlib)', 'exact')
+    .requiredOption('--out <file>', 'learn-to-cluster faiss_k_K.npz to write')
+    .option('--naan-out <file>', "also write NAAN's (N, K) index .npy")
+    .option('--no-normalize', 'features are already unit-norm: use them as they are')
+    .option('--m <m>', 'hnsw: graph degree M', positiveInt('--m'), 16)
+    .option('--ef-construction <n>', 'hnsw: efConstruction', positiveInt('--ef-construction'), 200)
+    .option('--ef-search <n>', 'hnsw: efSearch', positiveInt('--ef-search'), 128)
+    .option('--recall-sample <n>', 'hnsw: rows checked against exact search', positiveInt('--recall-sample'), 1000)
+    .option('--seed <s>', 'seed for the hnsw graph and the recall sample', (v) => Number(v), 0)
+    .action((o: KnnCliOptions) => {
+      if (o.method !== 'exact' && o.method !== 'hnsw') throw new Error(`--method must be exact or hnsw, got "${o.method}"`);
+      const f = prepareFeatures(readFeatures(o.features, { dim: o.dim }), o.normalize, o.features);
+      const t0 = Date.now();
+      let summary: Record<string, unknown>;
+      if (o.method === 'exact') {
+        const bar = progress('kNN', f.rows, 'rows');
+        let last = 0;
+        const resumeDir = `${o.out}.partial`;
+        const g = exactKnn(f, o.k, { resumeDir, onProgress: (n) => { bar.tick(n - last); last = n; } });
+        bar.stop();
+        writeKnnLearnToCluster(o.out, g);
+        if (o.naanOut) writeKnnNaan(o.naanOut, g);
+        rmSync(resumeDir, { recursive: true, force: true });
+        summary = { method: 'exact', rows: f.rows, dim: f.cols, k: o.k };
+      } else {
+        const bar = progress('HNSW build+search', 2 * f.rows, 'rows');
+        let last = 0;
+        const g = hnswKnn(f, o.k, {
+          m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch, seed: o.seed,
+          onProgress: (stage, n) => { const v = (stage === 'build' ? 0 : f.rows) + n; bar.tick(v - last); last = v; },
+        });
+        bar.stop();
+        writeKnnLearnToCluster(o.out, g);
+        if (o.naanOut) writeKnnNaan(o.naanOut, g);
+        const rng = new Random(o.seed);
+        const sample = Int32Array.from({ length: Math.min(o.recallSample, f.rows) }, () => rng.int(f.rows));
+        summary = { method: 'hnsw', rows: f.rows, dim: f.cols, k: o.k, m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch, [`recall@${o.k - 1}`]: sampleRecall(f, g, sample), recallSampleRows: sample.length };
+      }
+      process.stdout.write(JSON.stringify({ ...summary, seconds: (Date.now() - t0) / 1000, out: o.out, naanOut: o.naanOut }) + '\n');
+    });
+}

@@ -1,0 +1,30 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Option parser for a positive integer, naming the flag in its error. */
+export function positiveInt(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+/** Option parser for a number in [lo, hi]. */
+export function numberIn(flag: string, lo: number, hi: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < lo || n > hi) throw new InvalidArgumentError(`${flag} must be a number in [${lo}, ${hi}], got "${v}"`);
+    return n;
+  };
+}
+
+/** Comma-separated positive integers ("1,10,100"). */
+export function intList(flag: string): (v: string) => number[] {
+  return (v) => {
+    const xs = v.split(',').map((s) => Number(s.trim()));
+    if (xs.length === 0 || xs.some((n) => !Number.isInteger(n) || n < 1)) {
+      throw new InvalidArgumentError(`${flag} must be comma-separated positive integers, got "${v}"`);
+    }
+    return xs;
+  };
+}

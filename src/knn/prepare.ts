@@ -1,0 +1,30 @@
+import type { Matrix } from '../data/files/index.js';
+
+/**
+ * Checks features for cosine search and returns them L2-normalised (a copy) unless `normalize` is
+ * false. NaN/Inf rows and all-zero rows (cosine undefined) are refused with the first bad row.
+ */
+export function prepareFeatures(m: Matrix, normalize: boolean, name = 'features'): Matrix {
+  const { rows, cols, data } = m;
+  if (data.length !== rows * cols) throw new Error(`${name}: ${data.length} values do not make ${rows}×${cols}`);
+  const out = normalize ? new Float32Array(data.length) : data;
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      const v = data[i * cols + j];
+      if (!Number.isFinite(v)) throw new Error(`${name}: row ${i} holds NaN or Inf`);
+      s += v * v;
+    }
+    if (s === 0) throw new Error(`${name}: row ${i} is all zeros (cosine similarity is undefined)`);
+    if (normalize) {
+      const inv = 1 / Math.sqrt(s);
+      for (let j = 0; j < cols; j++) out[i * cols + j] = data[i * cols + j] * inv;
+    }
+  }
+  return { data: out, rows, cols };
+}
+
+export function checkK(k: number, n: number): void {
+  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
+  if (k >= n) throw new Error(`k = ${k} must be smaller than the number of features (${n}): each row's neighbours include itself`);
+}
