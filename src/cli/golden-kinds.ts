@@ -1,5 +1,6 @@
 import { goldenPropagation } from '../cluster/golden.js';
 import { goldenArcFace, goldenBroadFace } from '../heads/golden.js';
+import { goldenMetrics, goldenRecall } from '../eval/golden.js';
 
 /**
  * One entry per golden-case kind (see shared/fixtures/README.md): takes the case's `inputs` and
@@ -11,5 +12,7 @@ export type GoldenRunner = (inputs: any) => unknown;
 export const goldenKinds: Record<string, GoldenRunner> = {
   arcface: goldenArcFace,
   broadface: goldenBroadFace,
+  metrics: goldenMetrics,
   propagation: goldenPropagation,
+  recall: goldenRecall,
 };

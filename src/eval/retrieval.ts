@@ -1,0 +1,183 @@
+import { kernels } from '../compute/index.js';
+import { denseLabels } from './dense-labels.js';
+import { l2NormalizeRows } from './normalize.js';
+import { checkEmbeddings, checkLabels } from './validate.js';
+
+/** rows×cols row-major embeddings (the shape `readFeatures` returns). */
+export interface EmbeddingMatrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+export interface RetrievalInput {
+  query: EmbeddingMatrix;
+  queryLabels: ArrayLike<number>;
+  /** Separate gallery (In-Shop protocol). Absent: leave-one-out over the queries (SOP, CUB, Cars). */
+  gallery?: EmbeddingMatrix;
+  galleryLabels?: ArrayLike<number>;
+}
+
+export interface RetrievalOptions {
+  /** Recall@K cut-offs. Default [1, 10, 100, 1000] clipped to the gallery size... no: given explicitly by callers. */
+  ks: number[];
+  /** Queries searched per call of the top-k kernel (bounds memory at queryBlock × k). */
+  queryBlock?: number;
+  /** Called after each block with the number of queries done. */
+  onProgress?: (queriesDone: number) => void;
+}
+
+export type RetrievalMode = 'leave-one-out' | 'query-gallery';
+
+export interface RetrievalMetrics {
+  mode: RetrievalMode;
+  ks: number[];
+  /** Recall@K in percent, 100·hits/numQueries in float64. */
+  recall: number[];
+  /** Recall@K in percent exactly as BroadFace returns it (mean taken in float32, e.g. 66.00000262260437). */
+  recallReference: number[];
+  /** queries with a same-label item among their K nearest, per K. */
+  hits: number[];
+  numQueries: number;
+  /** pytorch-metric-learning MAP@R, R-precision and precision@1 (fractions), over the non-lone queries. */
+  mapAtR: number;
+  rPrecision: number;
+  precisionAt1: number;
+  /** queries with no same-label item in the gallery: misses for Recall@K, left out of MAP@R/R-precision/P@1. */
+  numLoneQueries: number;
+  /** neighbours retrieved per query: max(K, largest R). */
+  neighbours: number;
+}
+
+/** The BroadFace reference's percentage: `100 * correct.float().mean()`, a float32 division. */
+export function referencePercent(hits: number, n: number): number {
+  return 100 * Math.fround(hits / n);
+}
+
+/**
+ * Recall@K (BroadFace), MAP@R, R-precision and precision@1 (pytorch-metric-learning) in one pass.
+ *
+ * Embeddings are L2-normalised and ranked by inner product, the same order as squared Euclidean
+ * (‖a−b‖² = 2 − 2a·b) or cosine. Search is blocked (the compute layer's top-k kernel), so memory is
+ * queryBlock × k, never N×N. Leave-one-out excludes the query by its index, never by distance, so
+ * an exact duplicate of the query still ranks first among the others (as the reference's 1e-12
+ * clamp arranges). Ties: equal scores rank the lower gallery index first (the reference's
+ * torch.topk leaves their order unspecified).
+ *
+ * R for a query is the number of gallery items with its label (minus itself in leave-one-out).
+ * Deviation from pytorch-metric-learning < 2.0: R is not capped at 1023 (that cap came from faiss-gpu).
+ */
+export function evaluateRetrieval(input: RetrievalInput, options: RetrievalOptions): RetrievalMetrics {
+  const { query, queryLabels } = input;
+  const leaveOneOut = input.gallery === undefined;
+  const gallery = input.gallery ?? query;
+  const galleryLabels = input.galleryLabels ?? queryLabels;
+  if (!leaveOneOut && input.galleryLabels === undefined) throw new Error('galleryLabels are required with a gallery');
+  checkEmbeddings('query embeddings', query.data, query.rows, query.cols);
+  checkLabels('query labels', queryLabels);
+  if (queryLabels.length !== query.rows) {
+    throw new Error(`query labels: ${queryLabels.length} labels for ${query.rows} embeddings`);
+  }
+  if (!leaveOneOut) {
+    checkEmbeddings('gallery embeddings', gallery.data, gallery.rows, gallery.cols);
+    checkLabels('gallery labels', galleryLabels);
+    if (galleryLabels.length !== gallery.rows) {
+      throw new Error(`gallery labels: ${galleryLabels.length} labels for ${gallery.rows} embeddings`);
+    }
+    if (gallery.cols !== query.cols) {
+      throw new Error(`gallery embeddings have ${gallery.cols} dims but query embeddings ${query.cols}`);
+    }
+  }
+  const ks = options.ks;
+  const galleryCount = leaveOneOut ? query.rows - 1 : gallery.rows;
+  if (ks.length === 0) throw new Error('K: give at least one value');
+  for (const k of ks) {
+    if (!Number.isInteger(k) || k < 1) throw new Error(`K = ${k}: each K must be a positive integer`);
+    if (k > galleryCount) {
+      throw new Error(`K = ${k} is larger than the gallery (${galleryCount} items${leaveOneOut ? ', leave-one-out' : ''})`);
+    }
+  }
+
+  // R per query: how many gallery items share its label.
+  const nq = query.rows;
+  const ng = gallery.rows;
+  const both = new Int32Array(ng + (leaveOneOut ? 0 : nq));
+  for (let i = 0; i < ng; i++) both[i] = galleryLabels[i];
+  if (!leaveOneOut) for (let i = 0; i < nq; i++) both[ng + i] = queryLabels[i];
+  const dense = denseLabels(both);
+  const galleryCounts = new Int32Array(dense.count);
+  for (let i = 0; i < ng; i++) galleryCounts[dense.ids[i]]++;
+  const queryIds = leaveOneOut ? dense.ids : dense.ids.subarray(ng);
+  const relevant = new Int32Array(nq);
+  let maxR = 0;
+  for (let i = 0; i < nq; i++) {
+    relevant[i] = galleryCounts[queryIds[i]] - (leaveOneOut ? 1 : 0);
+    if (relevant[i] > maxR) maxR = relevant[i];
+  }
+  const galleryIds = dense.ids.subarray(0, ng);
+  const k = Math.max(Math.max(...ks), maxR);
+
+  const dim = query.cols;
+  const q = l2NormalizeRows(query.data, nq, dim);
+  const g = leaveOneOut ? q : l2NormalizeRows(gallery.data, ng, dim);
+  const block = options.queryBlock ?? 2048;
+  const firstHit = new Int32Array(nq);
+  let apSum = 0;
+  let rpSum = 0;
+  let p1Sum = 0;
+  let numLone = 0;
+  const topk = kernels().topkInnerProduct;
+  for (let q0 = 0; q0 < nq; q0 += block) {
+    const qn = Math.min(block, nq - q0);
+    const { indices } = topk(q.subarray(q0 * dim, (q0 + qn) * dim), qn, g, ng, dim, k,
+      leaveOneOut ? { selfOffset: q0 } : {});
+    for (let i = 0; i < qn; i++) {
+      const qi = q0 + i;
+      const own = queryIds[qi];
+      const r = relevant[qi];
+      const off = i * k;
+      let first = -1;
+      let correct = 0;
+      let ap = 0;
+      let inR = 0;
+      for (let j = 0; j < k; j++) {
+        if (galleryIds[indices[off + j]] !== own) continue;
+        if (first < 0) first = j;
+        if (j < r) {
+          correct++;
+          ap += correct / (j + 1);
+          inR = correct;
+        } else if (first >= 0) break;
+      }
+      firstHit[qi] = first < 0 ? k : first;
+      if (r === 0) {
+        numLone++;
+        continue;
+      }
+      apSum += ap / r;
+      rpSum += inR / r;
+      if (first === 0) p1Sum++;
+    }
+    options.onProgress?.(q0 + qn);
+  }
+
+  const hits = ks.map((kk) => {
+    let h = 0;
+    for (let i = 0; i < nq; i++) if (firstHit[i] < kk) h++;
+    return h;
+  });
+  const scored = nq - numLone;
+  return {
+    mode: leaveOneOut ? 'leave-one-out' : 'query-gallery',
+    ks: [...ks],
+    recall: hits.map((h) => (100 * h) / nq),
+    recallReference: hits.map((h) => referencePercent(h, nq)),
+    hits,
+    numQueries: nq,
+    mapAtR: scored ? apSum / scored : 0,
+    rPrecision: scored ? rpSum / scored : 0,
+    precisionAt1: scored ? p1Sum / scored : 0,
+    numLoneQueries: numLone,
+    neighbours: k,
+  };
+}
