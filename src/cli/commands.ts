@@ -4,6 +4,8 @@ import { registerInspect } from './inspect.js';
 import { registerInfo } from './info.js';
 import { registerData } from './data.js';
 import { registerKnn } from './knn.js';
+import { registerDemo } from './demo.js';
+import { registerEval } from '../eval/cli.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
 export function registerCommands(program: Command): void {
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerInfo(program);
   registerData(program);
   registerKnn(program);
+  registerDemo(program);
+  registerEval(program);
 }

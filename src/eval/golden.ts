@@ -1,65 +1,71 @@
-import { evaluateRetrieval } from './retrieval.js';
 import { scoreClustering, pick, type ClusterScores } from './clustering.js';
 import { minus1AsSingletons, removeSingletons } from './unassigned.js';
+import { evaluateRetrieval, type EmbeddingMatrix } from './retrieval.js';
 
-const matrix = (m: number[][]) => ({ data: Float32Array.from(m.flat()), rows: m.length, cols: m[0]?.length ?? 0 });
-
-interface RecallCase {
-  mode: 'leave_one_out' | 'query_gallery';
-  K: number[];
-  embeddings?: number[][];
-  labels?: number[];
-  query_embeddings?: number[][];
-  query_item_ids?: string[];
-  gallery_embeddings?: number[][];
-  gallery_item_ids?: string[];
+/** Nested number arrays → a row-major matrix. */
+function matrix(rows: number[][]): EmbeddingMatrix {
+  const cols = rows[0]?.length ?? 0;
+  return { data: Float32Array.from(rows.flat()), rows: rows.length, cols };
 }
 
-/** `facet golden recall`: BroadFace's leave-one-out Recall@K or In-Shop's query → gallery. */
-export function goldenRecall(c: RecallCase) {
-  let r;
-  if (c.mode === 'leave_one_out') {
-    r = evaluateRetrieval({ query: matrix(c.embeddings!), queryLabels: c.labels! }, { ks: c.K });
-  } else {
-    // item ids are strings: number them jointly so that equal ids get equal labels
-    const ids = new Map<string, number>();
-    const num = (s: string) => ids.get(s) ?? (ids.set(s, ids.size), ids.size - 1);
-    r = evaluateRetrieval(
-      {
-        query: matrix(c.query_embeddings!), queryLabels: c.query_item_ids!.map(num),
-        gallery: matrix(c.gallery_embeddings!), galleryLabels: c.gallery_item_ids!.map(num),
-      },
-      { ks: c.K },
-    );
-  }
-  return { recall: r.recallReference, recall_exact: r.recall, hits: r.hits, num_queries: r.numQueries };
+/** Item-id strings → integers, one shared dictionary so equal strings get equal ids. */
+function itemIds(...lists: string[][]): Int32Array[] {
+  const ids = new Map<string, number>();
+  return lists.map((l) => Int32Array.from(l, (s) => {
+    let id = ids.get(s);
+    if (id === undefined) ids.set(s, (id = ids.size));
+    return id;
+  }));
 }
 
-function block(s: ClusterScores) {
+/** `facet golden recall`: BroadFace Recall@K on a case's raw embeddings (facet normalises them). */
+export function goldenRecall(inputs: any): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const ks: number[] = inputs.K;
+  const m = inputs.mode === 'leave_one_out'
+    ? evaluateRetrieval({ query: matrix(inputs.embeddings), queryLabels: inputs.labels }, { ks })
+    : (() => {
+        const [q, g] = itemIds(inputs.query_item_ids, inputs.gallery_item_ids);
+        return evaluateRetrieval({
+          query: matrix(inputs.query_embeddings), queryLabels: q,
+          gallery: matrix(inputs.gallery_embeddings), galleryLabels: g,
+        }, { ks });
+      })();
+  return { recall: m.recallReference, recall_exact: m.recall, hits: m.hits, num_queries: m.numQueries };
+}
+
+function block(s: ClusterScores): Record<string, unknown> {
   return {
-    pairwise: s.pairwise, bcubed: s.bcubed, nmi: s.nmi, nmi_geometric: s.nmiGeometric,
-    num_pred_clusters: s.numPredClusters, num_gt_classes: s.numGtClasses, num_items: s.numItems,
+    pairwise: s.pairwise,
+    bcubed: s.bcubed,
+    nmi: s.nmi,
+    nmi_geometric: s.nmiGeometric,
+    num_pred_clusters: s.numPredClusters,
+    num_gt_classes: s.numGtClasses,
+    num_items: s.numItems,
   };
 }
 
-/** `facet golden metrics`: the learn-to-cluster block, the raw −1 mistake, and NAAN's singleton removal. */
-export function goldenMetrics(c: { gt_labels: number[]; pred_labels: number[]; pred_has_minus1: boolean }) {
-  const evaluated = minus1AsSingletons(c.pred_labels);
-  const removal = removeSingletons(c.pred_labels);
+/** `facet golden metrics`: learn-to-cluster metrics, its −1 conversion and NAAN singleton removal. */
+export function goldenMetrics(inputs: any): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const gt: number[] = inputs.gt_labels;
+  const pred: number[] = inputs.pred_labels;
+  const evaluated = minus1AsSingletons(pred);
+  const removal = removeSingletons(pred);
   const kept = removal.keptIndices;
-  const keptScores = kept.length
-    ? block(scoreClustering(pick(c.gt_labels, kept), pick(evaluated, kept)))
-    : { pairwise: null, bcubed: null, nmi: null, nmi_geometric: null }; // the reference's metrics of nothing are NaN
-  return {
-    pred_evaluated: Array.from(evaluated),
-    all: block(scoreClustering(c.gt_labels, evaluated)),
-    ...(c.pred_has_minus1 ? { raw_minus1_as_one_cluster: block(scoreClustering(c.gt_labels, c.pred_labels)) } : {}),
-    singletons_removed: {
-      kept_indices: Array.from(kept),
-      num_kept: kept.length,
-      discard_ratio: removal.discardRatio,
-      naan_labels_clean: Array.from(removal.cleanLabels),
-      ...keptScores,
-    },
+  const removed = kept.length
+    ? block(scoreClustering(pick(gt, kept), pick(evaluated, kept)))
+    : { pairwise: null, bcubed: null, nmi: null, nmi_geometric: null };
+  const out: Record<string, unknown> = {
+    pred_evaluated: evaluated,
+    all: block(scoreClustering(gt, evaluated)),
   };
+  if (pred.includes(-1)) out.raw_minus1_as_one_cluster = block(scoreClustering(gt, pred));
+  out.singletons_removed = {
+    kept_indices: kept,
+    num_kept: kept.length,
+    discard_ratio: removal.discardRatio,
+    naan_labels_clean: removal.cleanLabels,
+    ...removed,
+  };
+  return out;
 }

@@ -19,13 +19,21 @@ export interface RetrievalInput {
 }
 
 export interface RetrievalOptions {
-  /** Recall@K cut-offs. Default [1, 10, 100, 1000] clipped to the gallery size... no: given explicitly by callers. */
+  /** Recall@K cut-offs, each ≤ the gallery size (see DEFAULT_KS for each benchmark's usual list). */
   ks: number[];
   /** Queries searched per call of the top-k kernel (bounds memory at queryBlock × k). */
   queryBlock?: number;
   /** Called after each block with the number of queries done. */
   onProgress?: (queriesDone: number) => void;
 }
+
+/** The cut-offs each benchmark reports. */
+export const DEFAULT_KS: Record<string, number[]> = {
+  sop: [1, 10, 100, 1000],
+  inshop: [1, 10, 20, 30, 40, 50],
+  cub: [1, 2, 4, 8],
+  cars: [1, 2, 4, 8],
+};
 
 export type RetrievalMode = 'leave-one-out' | 'query-gallery';
 

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { readFeatures, readLabels, writeFileAtomic } from '../data/files/index.js';
+import { progress } from '../cli/progress.js';
+import { intList, positiveInt } from '../cli/parse.js';
+import { clusteringMetrics } from './clustering.js';
+import { DEFAULT_KS, evaluateRetrieval, type EmbeddingMatrix } from './retrieval.js';
+import { evaluateVerification, DEFAULT_FARS } from './verification.js';
+import { readPairs } from './pairs-file.js';
+import { formatClustering, formatRetrieval, formatVerification } from './format.js';
+
+/** JSON with NaN as null (as the fixtures write it) and typed arrays as plain arrays. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return null;
+    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
+    return v;
+  });
+}
+
+function features(path: string, dim?: number, key?: string): EmbeddingMatrix {
+  return readFeatures(path, { dim, key });
+}
+
+interface RetrievalCli {
+  embeddings: string; labels: string; galleryEmbeddings?: string; galleryLabels?: string;
+  dataset?: string; k?: number[]; dim?: number; key?: string; json?: boolean;
+}
+interface ClusteringCli { gt: string; pred: string; removeSingletons?: boolean; json?: boolean }
+interface VerificationCli {
+  embeddings: string; pairs: string; dim?: number; key?: string; folds: number; far?: string;
+  rocOut?: string; json?: boolean;
+}
+
+export function registerEval(program: Command): void {
+  const ev = program.command('eval').description('evaluate embeddings or clusters: retrieval, clustering, verification');
+
+  ev.command('retrieval')
+    .description('Recall@K (BroadFace), MAP@R, R-precision, P@1 (pytorch-metric-learning); leave-one-out, or query → gallery')
+    .requiredOption('--embeddings <file>', 'embeddings (.npy/.npz/.bin); the queries when a gallery is given')
+    .requiredOption('--labels <file>', 'one integer label per row (item ids for In-Shop)')
+    .option('--gallery-embeddings <file>', 'gallery embeddings (In-Shop protocol); without: leave-one-out')
+    .option('--gallery-labels <file>', 'gallery labels')
+    .option('--dataset <name>', `default K list: ${Object.keys(DEFAULT_KS).join(', ')}`)
+    .option('--k <list>', 'Recall@K cut-offs, e.g. 1,10,100,1000', intList('--k'))
+    .option('--dim <d>', 'row length of .bin files', positiveInt('--dim'))
+    .option('--key <name>', 'array name inside .npz files')
+    .option('--json', 'print JSON (keys in README) instead of a table')
+    .action((o: RetrievalCli) => {
+      if ((o.galleryEmbeddings === undefined) !== (o.galleryLabels === undefined)) {
+        throw new Error('--gallery-embeddings and --gallery-labels go together');
+      }
+      const ks = o.k ?? (o.dataset !== undefined ? DEFAULT_KS[o.dataset.toLowerCase()] : undefined);
+      if (!ks) throw new Error(`give --k or --dataset (${Object.keys(DEFAULT_KS).join(', ')})${o.dataset ? `; unknown dataset "${o.dataset}"` : ''}`);
+      const query = features(o.embeddings, o.dim, o.key);
+      const queryLabels = readLabels(o.labels, { expectedCount: query.rows });
+      const gallery = o.galleryEmbeddings ? features(o.galleryEmbeddings, o.dim, o.key) : undefined;
+      const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows }) : undefined;
+      const bar = progress('retrieval', query.rows, 'queries');
+      let done = 0;
+      const m = evaluateRetrieval({ query, queryLabels, gallery, galleryLabels }, {
+        ks, onProgress: (n) => { bar.tick(n - done); done = n; },
+      });
+      bar.stop();
+      process.stdout.write(o.json ? toJson(m) + '\n' : formatRetrieval(m));
+    });
+
+  ev.command('clustering')
+    .description('pairwise and BCubed P/R/F, NMI, cluster and singleton counts of predicted labels against ground truth')
+    .requiredOption('--gt <file>', 'ground-truth labels, one integer per line (.meta/.txt/.npy)')
+    .requiredOption('--pred <file>', 'predicted labels; -1 = unassigned')
+    .option('--remove-singletons', 'NAAN protocol: drop -1 items and clusters of size 1, report the discard ratio')
+    .option('--json', 'print JSON (keys in README) instead of a table')
+    .action((o: ClusteringCli) => {
+      const gt = readLabels(o.gt);
+      const pred = readLabels(o.pred, { expectedCount: gt.length });
+      const m = clusteringMetrics(gt, pred, { removeSingletons: o.removeSingletons });
+      process.stdout.write(o.json ? toJson(m) + '\n' : formatClustering(m));
+    });
+
+  ev.command('verification')
+    .description('face verification: k-fold accuracy (LFW/CFP/AgeDB protocol) and TAR@FAR with a ROC (IJB style)')
+    .requiredOption('--embeddings <file>', 'embeddings (.npy/.npz/.bin)')
+    .requiredOption('--pairs <file>', 'one "idx1 idx2 same" per line (row indices; same = 1 or 0)')
+    .option('--dim <d>', 'row length of .bin files', positiveInt('--dim'))
+    .option('--key <name>', 'array name inside .npz files')
+    .option('--folds <n>', 'folds for the accuracy', positiveInt('--folds'), 10)
+    .option('--far <list>', `comma-separated FARs (default ${DEFAULT_FARS.join(',')})`)
+    .option('--roc-out <file>', 'write the ROC as CSV: fpr,tpr,threshold')
+    .option('--json', 'print JSON (keys in README) instead of a table')
+    .action((o: VerificationCli) => {
+      const fars = o.far?.split(',').map(Number);
+      if (fars && fars.some((x) => !(x > 0 && x < 1))) throw new Error(`--far must be numbers in (0, 1), got "${o.far}"`);
+      const m = evaluateVerification(features(o.embeddings, o.dim, o.key), readPairs(o.pairs), { folds: o.folds, fars });
+      if (o.rocOut) {
+        const lines = ['fpr,tpr,threshold', ...Array.from(m.roc.fpr, (f, i) => `${f},${m.roc.tpr[i]},${m.roc.thresholds[i]}`)];
+        writeFileAtomic(o.rocOut, lines.join('\n') + '\n');
+      }
+      const { roc: _roc, ...summary } = m;
+      process.stdout.write(o.json ? toJson(summary) + '\n' : formatVerification(m));
+    });
+}
