@@ -1,4 +1,4 @@
-// facet's native kernels: OpenBLAS sgemm and blocked top-k inner-product search, called on typed
+// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
 
@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "blas.h"
+#include "conv.h"
 #include "topk.h"
 
 namespace {
@@ -67,6 +68,44 @@ Napi::Value TopK(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+
+// shape: [n, h, w, c, fh, fw, oc, sh, sw, dh, dw, padTop, padLeft, oh, ow] (see conv.h)
+bool ReadConvShape(Napi::Env env, const Napi::Value& v, ConvShape* s) {
+  if (!v.IsArray() || v.As<Napi::Array>().Length() != 15) return Fail(env, "conv2d shape must be an array of 15 numbers");
+  Napi::Array a = v.As<Napi::Array>();
+  int64_t* f[] = {&s->n, &s->h, &s->w, &s->c, &s->fh, &s->fw, &s->oc, &s->sh, &s->sw, &s->dh, &s->dw, &s->padTop, &s->padLeft, &s->oh, &s->ow};
+  for (uint32_t i = 0; i < 15; i++) {
+    *f[i] = a.Get(i).ToNumber().Int64Value();
+    if (*f[i] < (i == 11 || i == 12 ? 0 : 1)) return Fail(env, "conv2d shape has a non-positive size");
+  }
+  return true;
+}
+
+enum class ConvPass { kForward, kBackpropInput, kBackpropFilter };
+
+// conv2d<pass>(shape, in0, in1, out): forward (x, filter, y), backpropInput (dy, filter, dx), backpropFilter (x, dy, dfilter)
+template <ConvPass pass>
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConvShape s;
+  if (info.Length() != 4 || !ReadConvShape(env, info[0], &s)) return env.Undefined();
+  const size_t xs = s.n * s.h * s.w * s.c, fs = s.fh * s.fw * s.c * s.oc, ys = s.n * s.oh * s.ow * s.oc;
+  const size_t in0 = pass == ConvPass::kBackpropInput ? ys : xs;
+  const size_t in1 = pass == ConvPass::kBackpropFilter ? ys : fs;
+  const size_t out = pass == ConvPass::kForward ? ys : pass == ConvPass::kBackpropInput ? xs : fs;
+  if (!CheckFloat32(env, info[1], in0, "conv2d input") || !CheckFloat32(env, info[2], in1, "conv2d second input") ||
+      !CheckFloat32(env, info[3], out, "conv2d output")) {
+    return env.Undefined();
+  }
+  const float* a = info[1].As<Napi::Float32Array>().Data();
+  const float* b = info[2].As<Napi::Float32Array>().Data();
+  float* o = info[3].As<Napi::Float32Array>().Data();
+  if (pass == ConvPass::kForward) conv2d_forward(s, a, b, o);
+  else if (pass == ConvPass::kBackpropInput) conv2d_backprop_input(s, a, b, o);
+  else conv2d_backprop_filter(s, a, b, o);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].ToNumber().Int32Value();
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
@@ -82,6 +121,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   openblas_set_num_threads(g_threads);
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("topkInnerProduct", Napi::Function::New(env, TopK));
+  exports.Set("conv2dForward", Napi::Function::New(env, Conv2d<ConvPass::kForward>));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2d<ConvPass::kBackpropInput>));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilter>));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;

@@ -6,6 +6,8 @@ import { registerData } from './data.js';
 import { registerKnn } from './knn.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from '../eval/cli.js';
+import { registerTrain } from '../train/cli.js';
+import { registerCluster } from '../cluster/cli.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
 export function registerCommands(program: Command): void {
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerKnn(program);
   registerDemo(program);
   registerEval(program);
+  registerTrain(program);
+  registerCluster(program);
 }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { synthFaces, knnPrecision } from '../data/synth/synth-faces.js';
 import { writeFeatures, writeLabels, writeFileAtomic } from '../data/files/index.js';
 import { positiveInt } from './parse.js';
+import { registerDatasetCommands } from './data-datasets.js';
 
 /** `facet data …`: dataset tools. */
 export function registerData(program: Command): Command {
@@ -32,5 +33,6 @@ export function registerData(program: Command): Command {
       writeFileAtomic(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     });
+  registerDatasetCommands(data);
   return data;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { addonLoadError, cpuCount, kernels, threads } from '../compute/index.js';
-import { setupBackend, type BackendName } from '../compute/backend.js';
+import { nativeKernelNames, setupBackend, type BackendName } from '../compute/backend.js';
 
 export function registerInfo(program: Command): void {
   program
@@ -11,16 +11,19 @@ export function registerInfo(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o: { backend: BackendName; json?: boolean }) => {
       const k = kernels();
+      const backend = await setupBackend(o.backend);
       const info = {
         kernels: k.name,
         nativeAddon: k.name === 'native' ? 'loaded' : `not in use (${addonLoadError()})`,
         threads: threads(),
         cpus: cpuCount(),
-        tfjsBackend: await setupBackend(o.backend),
+        tfjsBackend: backend,
+        // which tfjs kernels run through facet's kernels (the rest are the cpu backend's)
+        tfjsKernels: backend === 'native' ? `cpu kernel set; through facet ${k.name} kernels: ${nativeKernelNames().join(', ')}` : `${backend} backend's own`,
         tfjs: tf.version_core,
         node: process.version,
       };
       if (o.json) process.stdout.write(JSON.stringify(info) + '\n');
-      else for (const [key, v] of Object.entries(info)) process.stdout.write(`${key.padEnd(12)} ${v}\n`);
+      else for (const [key, v] of Object.entries(info)) process.stdout.write(`${key.padEnd(13)} ${v}\n`);
     });
 }

@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readFeatures, writeKnnLearnToCluster, writeKnnNaan } from '../data/files/index.js';
 import { Random } from '../data/random.js';
-import { exactKnn } from '../knn/exact.js';
+import { exactKnn, removeResumeDir } from '../knn/exact.js';
 import { hnswKnn, sampleRecall } from '../knn/hnsw.js';
 import { prepareFeatures } from '../knn/prepare.js';
 import { progress } from './progress.js';
@@ -42,7 +41,7 @@ export function registerKnn(program: Command): void {
         bar.stop();
         writeKnnLearnToCluster(o.out, g);
         if (o.naanOut) writeKnnNaan(o.naanOut, g);
-        rmSync(resumeDir, { recursive: true, force: true });
+        removeResumeDir(resumeDir);
         summary = { method: 'exact', rows: f.rows, dim: f.cols, k: o.k };
       } else {
         const bar = progress('HNSW build+search', 2 * f.rows, 'rows');

@@ -1,5 +1,6 @@
 import { UnionFind } from './union-find.js';
 import { uniqueEdges } from './unique-edges.js';
+import { firstAppearance } from './first-appearance.js';
 
 export interface PropagationOptions {
   /** largest accepted cluster (CDP/NAAN max_sz; 600 in both) */
@@ -48,10 +49,15 @@ export function propagate(numNodes: number, edges: Int32Array, scores: ArrayLike
   for (let e = 0; e < edges.length; e++) inGraph[edges[e]] = 1;
 
   const cluster = new Int32Array(numNodes).fill(-1); // internal cluster id per node
+  const clusterOfRoot = new Int32Array(numNodes);
   let nextCluster = 0;
   const trace: PropagationTraceEntry[] = [];
-  let remain: Int32Array = Int32Array.from({ length: numNodes }, (_, i) => i).filter((i) => inGraph[i] === 1);
-  let edgeIds = Int32Array.from({ length: u.a.length }, (_, i) => i);
+  let remain = new Int32Array(numNodes);
+  let numRemain = 0;
+  for (let i = 0; i < numNodes; i++) if (inGraph[i] === 1) remain[numRemain++] = i;
+  remain = remain.slice(0, numRemain);
+  let edgeIds = new Int32Array(u.a.length);
+  for (let e = 0; e < edgeIds.length; e++) edgeIds[e] = e;
   let th: number | null = null;
   let threshold = opts.startThreshold ?? minOf(scores);
   let iterations = 0;
@@ -60,36 +66,40 @@ export function propagate(numNodes: number, edges: Int32Array, scores: ArrayLike
 
   for (;;) {
     // components of the remaining nodes over the edges that pass this round's threshold
-    for (const i of remain) { uf.parent[i] = i; uf.size[i] = 1; }
-    const kept: number[] = [];
+    for (const i of remain) { uf.parent[i] = i; uf.size[i] = 1; clusterOfRoot[i] = -1; }
+    const kept = new Int32Array(edgeIds.length);
+    let numKept = 0;
     for (const e of edgeIds) {
       if (th !== null && !(u.score[e] >= th)) continue;
-      kept.push(e);
+      kept[numKept++] = e;
       uf.union(u.a[e], u.b[e]);
     }
-    const next: number[] = [];
-    const rootCluster = new Map<number, number>();
-    let finalizedNodes = 0;
+    const next = new Int32Array(remain.length);
+    let numNext = 0, finalizedNodes = 0, finalizedComponents = 0;
     for (const i of remain) {
       const r = uf.find(i);
-      if (uf.size[r] > opts.maxSize) { next.push(i); continue; }
-      let c = rootCluster.get(r);
-      if (c === undefined) rootCluster.set(r, (c = nextCluster++));
-      cluster[i] = c;
+      if (uf.size[r] > opts.maxSize) { next[numNext++] = i; continue; }
+      if (clusterOfRoot[r] < 0) { clusterOfRoot[r] = nextCluster++; finalizedComponents++; }
+      cluster[i] = clusterOfRoot[r];
       finalizedNodes++;
     }
-    trace.push({ th, num_input_nodes: remain.length, num_finalized_components: rootCluster.size, num_finalized_nodes: finalizedNodes, num_remain: next.length });
+    trace.push({ th, num_input_nodes: remain.length, num_finalized_components: finalizedComponents, num_finalized_nodes: finalizedNodes, num_remain: numNext });
     if (th !== null) iterations++;
-    if (next.length === 0) break;
-    remain = Int32Array.from(next);
+    if (numNext === 0) break;
+    remain = next.slice(0, numNext);
     if (th !== null && iterations >= opts.maxIter) {
       const c = nextCluster++;
       for (const i of remain) cluster[i] = c;
       forcedStop = true;
       break;
     }
-    // edges between finalized nodes can never pass a later (higher) threshold: drop them
-    edgeIds = Int32Array.from(kept.filter((e) => cluster[u.a[e]] === -1 && cluster[u.b[e]] === -1));
+    // edges touching finalized nodes, or below this threshold, can never pass a later (higher) one
+    let m = 0;
+    for (let p = 0; p < numKept; p++) {
+      const e = kept[p];
+      if (cluster[u.a[e]] === -1) kept[m++] = e;
+    }
+    edgeIds = kept.slice(0, m);
     threshold = threshold + (1 - threshold) * opts.step;
     th = threshold;
   }
@@ -97,17 +107,14 @@ export function propagate(numNodes: number, edges: Int32Array, scores: ArrayLike
 }
 
 function relabel(cluster: Int32Array): { labels: Int32Array; numClusters: number; numValid: number; discardRatio: number } {
-  const labels = new Int32Array(cluster.length).fill(-1);
-  const renumber = new Map<number, number>();
-  let numValid = 0;
-  for (let i = 0; i < cluster.length; i++) {
-    if (cluster[i] < 0) continue;
-    let l = renumber.get(cluster[i]);
-    if (l === undefined) renumber.set(cluster[i], (l = renumber.size));
-    labels[i] = l;
+  const labels = firstAppearance(cluster);
+  let numValid = 0, numClusters = 0;
+  for (const l of labels) {
+    if (l < 0) continue;
     numValid++;
+    if (l >= numClusters) numClusters = l + 1;
   }
-  return { labels, numClusters: renumber.size, numValid, discardRatio: 1 - numValid / cluster.length };
+  return { labels, numClusters, numValid, discardRatio: 1 - numValid / cluster.length };
 }
 
 function minOf(xs: ArrayLike<number>): number {
@@ -140,4 +147,14 @@ export function clustersOf(labels: Int32Array): number[][] {
   }
   // labels are numbered by first appearance, so lists[l] is already ordered by smallest member
   return lists;
+}
+
+/** CDP's call: start at the smallest score, step 0.05, max_sz 600, max_iter 100 (CDP configs). */
+export function cdpPropagation(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, o: Partial<PropagationOptions> = {}): PropagationResult {
+  return propagate(numNodes, edges, scores, { maxSize: 600, step: 0.05, maxIter: 100, ...o });
+}
+
+/** NAAN's call (`eval_gat.py`): th 0.8, step 0.6, max_sz 600, max_iter 1000. */
+export function naanPropagation(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, o: Partial<PropagationOptions> = {}): PropagationResult {
+  return propagate(numNodes, edges, scores, { maxSize: 600, step: 0.6, maxIter: 1000, startThreshold: 0.8, ...o });
 }

@@ -1,4 +1,6 @@
 import type { Kernels, TopK, TopKOptions } from './kernels.js';
+import { convKernels } from './conv-fallback.js';
+import { batchedSgemm } from './batched.js';
 
 /** Portable TypeScript kernels: same results as the native addon, slower. */
 function sgemm(
@@ -66,4 +68,6 @@ function topkInnerProduct(
   return { indices, scores };
 }
 
-export const fallbackKernels: Kernels = { name: 'fallback', sgemm, topkInnerProduct };
+export const fallbackKernels: Kernels = {
+  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), topkInnerProduct,
+};

@@ -3,6 +3,10 @@
  * within float32 tolerance: the C++ addon on OpenBLAS (`native`) and portable TypeScript
  * (`fallback`), chosen by `kernels()`.
  */
+import type { ConvShape } from './conv-shape.js';
+
+export type { ConvShape } from './conv-shape.js';
+
 export interface TopK {
   /** nq×k row-major; -1 where fewer than k candidates exist. */
   indices: Int32Array;
@@ -25,6 +29,20 @@ export interface Kernels {
     transA: boolean, transB: boolean, m: number, n: number, k: number,
     alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array,
   ): void;
+  /**
+   * `batch` independent sgemms: C_i = alpha·op(A_i)·op(B_i) + beta·C_i, A_i at a[i·strideA], B_i at
+   * b[i·strideB], C_i at c[i·m·n]. A stride of 0 broadcasts one matrix to every batch entry.
+   */
+  sgemmBatched(
+    transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, alpha: number,
+    a: Float32Array, strideA: number, b: Float32Array, strideB: number, beta: number, c: Float32Array,
+  ): void;
+  /** NHWC conv2d, y = x ⋆ filter (filter [fh, fw, c, oc]): im2col + sgemm. */
+  conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  /** dx of conv2dForward given dy (dx is overwritten). */
+  conv2dBackpropInput(s: ConvShape, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  /** dfilter of conv2dForward given x and dy (dfilter is overwritten). */
+  conv2dBackpropFilter(s: ConvShape, x: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
   /**
    * For each of nq query rows, the k base rows of largest inner product, best first; equal scores
    * are ordered by lower base index. Memory is bounded by blocks, never nq×nb.

@@ -2,10 +2,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kernels, TopK, TopKOptions } from './kernels.js';
+import { batchedSgemm } from './batched.js';
+import { type ConvShape, convShapeArray } from './conv-shape.js';
 
 interface Addon {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   topkInnerProduct(q: Float32Array, nq: number, b: Float32Array, nb: number, dim: number, k: number, self: number, idx: Int32Array, scores: Float32Array): void;
+  conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  conv2dBackpropInput(shape: number[], dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
+  conv2dBackpropFilter(shape: number[], x: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
 }
@@ -38,9 +43,14 @@ export function addonLoadError(): string {
 }
 
 export function nativeKernels(addon: Addon): Kernels {
+  const sgemm: Kernels['sgemm'] = (ta, tb, m, n, k, alpha, a, b, beta, c) => addon.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c);
   return {
     name: 'native',
-    sgemm: (ta, tb, m, n, k, alpha, a, b, beta, c) => addon.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c),
+    sgemm,
+    sgemmBatched: batchedSgemm(sgemm),
+    conv2dForward: (s: ConvShape, x, f, y) => addon.conv2dForward(convShapeArray(s), x, f, y),
+    conv2dBackpropInput: (s: ConvShape, dy, f, dx) => addon.conv2dBackpropInput(convShapeArray(s), dy, f, dx),
+    conv2dBackpropFilter: (s: ConvShape, x, dy, df) => addon.conv2dBackpropFilter(convShapeArray(s), x, dy, df),
     topkInnerProduct(queries, nq, base, nb, dim, k, options: TopKOptions = {}): TopK {
       const indices = new Int32Array(nq * k);
       const scores = new Float32Array(nq * k);

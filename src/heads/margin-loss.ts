@@ -61,20 +61,22 @@ export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLo
       const off = i * C;
       const t = targetLogit(z[off + y], o);
       if (t.fallback) fallbackRows++;
-      // logits in float64 for the softmax; the row's cosines are overwritten by dL/dcos
-      let max = -Infinity;
+      // softmax in float64; each exp is computed once, kept in the row (float32) and scaled by 1/sum,
+      // except the target's, kept in float64 because dL/dz = p − 1 there
+      let max = o.scale * t.phi;
+      for (let c = 0; c < C; c++) if (c !== y && o.scale * z[off + c] > max) max = o.scale * z[off + c];
+      const eTarget = Math.exp(o.scale * t.phi - max);
+      let sum = eTarget;
       for (let c = 0; c < C; c++) {
-        const v = o.scale * (c === y ? t.phi : z[off + c]);
-        if (v > max) max = v;
+        if (c === y) continue;
+        const e = Math.exp(o.scale * z[off + c] - max);
+        z[off + c] = e;
+        sum += e;
       }
-      let sum = 0;
-      for (let c = 0; c < C; c++) sum += Math.exp(o.scale * (c === y ? t.phi : z[off + c]) - max);
-      const logSum = Math.log(sum) + max;
-      lossSum += logSum - o.scale * t.phi;
-      for (let c = 0; c < C; c++) {
-        const p = Math.exp(o.scale * (c === y ? t.phi : z[off + c]) - logSum);
-        z[off + c] = c === y ? ((p - 1) * o.scale * t.dphi) / n : (p * o.scale) / n;
-      }
+      lossSum += Math.log(sum) + max - o.scale * t.phi;
+      const gradScale = o.scale / (sum * n);
+      for (let c = 0; c < C; c++) z[off + c] *= gradScale;
+      z[off + y] = ((eTarget / sum - 1) * o.scale * t.dphi) / n;
     }
     if (gradX) k.sgemm(false, false, rows, d, C, 1, z, wHat, 0, gradX.subarray(r0 * d, (r0 + rows) * d));
     if (gradX) backpropNormalize(gradX.subarray(r0 * d, (r0 + rows) * d), xh, xNorm, rows, d);

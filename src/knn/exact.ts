@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kernels } from '../compute/index.js';
+import { kernels, type Kernels } from '../compute/index.js';
 import { writeFileAtomic, type KnnGraph, type Matrix } from '../data/files/index.js';
 import { checkK } from './prepare.js';
+import { fingerprint } from './fingerprint.js';
 
 export interface ExactKnnOptions {
   /** rows searched per block; also the unit of resumption */
@@ -10,6 +11,8 @@ export interface ExactKnnOptions {
   /** folder for finished blocks: a killed run started again with the same folder continues */
   resumeDir?: string;
   onProgress?: (rowsDone: number) => void;
+  /** default kernels(): tests pass the TypeScript fallback to check it as well */
+  kernels?: Kernels;
 }
 
 /**
@@ -24,8 +27,8 @@ export function exactKnn(f: Matrix, k: number, o: ExactKnnOptions = {}): KnnGrap
   const block = o.blockRows ?? 16384;
   const indices = new Int32Array(n * k);
   const distances = new Float32Array(n * k);
-  const done = o.resumeDir ? openResume(o.resumeDir, { n, d, k, block }) : new Set<number>();
-  const kern = kernels();
+  const done = o.resumeDir ? openResume(o.resumeDir, { n, d, k, block, features: fingerprint(data) }) : new Set<number>();
+  const kern = o.kernels ?? kernels();
   let rowsDone = 0;
   for (let b = 0, r0 = 0; r0 < n; b++, r0 += block) {
     const rows = Math.min(block, n - r0);
@@ -60,7 +63,7 @@ export function exactKnn(f: Matrix, k: number, o: ExactKnnOptions = {}): KnnGrap
 }
 
 /** Opens (or creates) a resume folder; a folder made for other sizes is refused rather than mixed in. */
-function openResume(dir: string, shape: Record<string, number>): Set<number> {
+function openResume(dir: string, shape: Record<string, number | string>): Set<number> {
   mkdirSync(dir, { recursive: true });
   const manifest = join(dir, 'manifest.json');
   const want = JSON.stringify(shape);

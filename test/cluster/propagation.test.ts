@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { goldenCases, assertGolden } from '../helpers/golden.js';
 import { goldenPropagation } from '../../src/cluster/golden.js';
-import { propagate } from '../../src/cluster/propagation.js';
+import { cdpPropagation, naanPropagation, propagate } from '../../src/cluster/propagation.js';
 
 for (const c of goldenCases('propagation')) {
   test(`golden ${c.id}: CDP and NAAN partitions, labels, thresholds and trace`, () => {
@@ -26,4 +26,20 @@ test('bad input is refused with a clear message', () => {
   assert.throws(() => propagate(3, Int32Array.from([0, 1]), [0.5, 0.2], { maxSize: 2, step: 0.5, maxIter: 5 }), /1 edges but 2 scores/);
   assert.throws(() => propagate(3, Int32Array.from([0, 1]), [NaN], { maxSize: 2, step: 0.5, maxIter: 5 }), /score of edge 0 is NaN/);
   assert.throws(() => propagate(3, Int32Array.from([0, 1]), [0.5], { maxSize: 2, step: 0, maxIter: 5 }), /step must be in/);
+});
+
+test('CDP and NAAN presets: CDP starts at the minimum score, NAAN at 0.8 (first round 0.92)', () => {
+  // 700 nodes in one chain (> 600): one weak link at 0.9 splits it at NAAN's 0.92, not at CDP's 0.5 + 0.5·0.05
+  const n = 700;
+  const edges = new Int32Array(2 * (n - 1));
+  const scores = new Float64Array(n - 1).fill(1);
+  for (let i = 0; i < n - 1; i++) { edges[2 * i] = i; edges[2 * i + 1] = i + 1; }
+  scores[349] = 0.9;
+  scores[0] = 0.5;
+  const naan = naanPropagation(n, edges, scores);
+  assert.equal(naan.trace[1].th, 0.92);
+  assert.equal(naan.numClusters, 3); // node 0 cut off by its 0.5 link, then 1…349 and 350…699
+  const cdp = cdpPropagation(n, edges, scores, { maxIter: 2 });
+  assert.equal(cdp.trace[1].th, 0.5 + 0.5 * 0.05);
+  assert.equal(cdp.forcedStop, true);
 });

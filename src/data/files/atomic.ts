@@ -1,27 +1,30 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** Appends bytes (or UTF-8 text) to the file being written. */
+export type WriteChunk = (chunk: Uint8Array | string) => void;
+
 /**
- * Writes a file under a temporary name in the same folder and renames it into place, so a reader
- * (or a crash) never sees a half-written file under the final name, and an old file stays intact
- * until the new one is complete.
+ * Streams a file under a temporary name in the same folder and renames it into place, so a reader
+ * (or a crash, or an exception thrown by `produce` half-way) never sees a half-written file under the
+ * final name, and an old file stays intact until the new one is complete.
  */
-export function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8Array | string)[]): void {
+export function writeFileAtomicWith(path: string, produce: (write: WriteChunk) => void): void {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const chunks = Array.isArray(data) ? data : [data];
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
-    for (const chunk of chunks) {
+    const out = openSync(tmp, 'w');
+    fd = out;
+    produce((chunk) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       let off = 0;
       while (off < bytes.byteLength) {
         // writeSync takes at most 2 GiB at once
-        off += writeSync(fd, bytes, off, Math.min(bytes.byteLength - off, 1 << 30));
+        off += writeSync(out, bytes, off, Math.min(bytes.byteLength - off, 1 << 30));
       }
-    }
-    fsyncSync(fd);
-    closeSync(fd);
+    });
+    fsyncSync(out);
+    closeSync(out);
     fd = undefined;
     renameSync(tmp, path);
   } catch (err) {
@@ -29,4 +32,11 @@ export function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8
     rmSync(tmp, { force: true });
     throw new Error(`${path}: cannot write (${(err as Error).message})`);
   }
+}
+
+/** Writes bytes, text, or a list of them (written in turn, never concatenated) atomically. */
+export function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8Array | string)[]): void {
+  writeFileAtomicWith(path, (write) => {
+    for (const chunk of Array.isArray(data) ? data : [data]) write(chunk);
+  });
 }

@@ -4,7 +4,7 @@ import { readNpy } from './npy.js';
 import { readNpz } from './npz.js';
 import { readFeatures } from './features.js';
 import { readLabels } from './labels.js';
-import { numberAt, type NdArray } from './ndarray.js';
+import type { NdArray } from './ndarray.js';
 
 export interface ArrayStats {
   min: number | null;
@@ -12,7 +12,7 @@ export interface ArrayStats {
   mean: number | null;
   nanCount: number;
   infCount: number;
-  /** for 2-D float arrays: the smallest and largest row L2 norm */
+  /** for 2-D float arrays: the smallest and largest L2 norm of the finite rows */
   rowNorm?: { min: number; max: number };
 }
 
@@ -26,55 +26,84 @@ export interface FileDescription {
   file: string;
   bytes: number;
   format: 'npy' | 'npz' | 'bin' | 'labels';
+  /** what the arrays look like they hold, when a known layout matches */
+  content?: string;
   arrays: Record<string, ArrayDescription>;
   /** labels files: number of labels, distinct values, how many −1 */
   labels?: { count: number; distinct: number; minusOne: number };
 }
 
-function floatStats(a: NdArray): ArrayStats {
+/** One pass over the values: min/max/mean of the finite ones, NaN/Inf counts, and row norms when 2-D. */
+function floatStats(data: Float32Array | Float64Array, shape: number[]): ArrayStats {
   let min = Infinity, max = -Infinity, sum = 0, finite = 0, nanCount = 0, infCount = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const v = numberAt(a, i);
-    if (Number.isNaN(v)) nanCount++;
-    else if (!Number.isFinite(v)) infCount++;
-    else { if (v < min) min = v; if (v > max) max = v; sum += v; finite++; }
+  const cols = shape.length === 2 ? shape[1] : data.length;
+  let normLo = Infinity, normHi = -Infinity;
+  for (let start = 0; start < data.length; start += Math.max(cols, 1)) {
+    let squares = 0;
+    for (let i = start; i < start + cols; i++) {
+      const v = data[i];
+      squares += v * v;
+      if (v - v !== 0) { // NaN or ±Inf
+        if (Number.isNaN(v)) nanCount++;
+        else infCount++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      finite++;
+    }
+    const norm = Math.sqrt(squares);
+    if (Number.isFinite(norm)) { // rows with NaN/Inf are counted above, not in the norm range
+      if (norm < normLo) normLo = norm;
+      if (norm > normHi) normHi = norm;
+    }
   }
   const stats: ArrayStats = {
     min: finite ? min : null, max: finite ? max : null, mean: finite ? sum / finite : null, nanCount, infCount,
   };
-  if (a.shape.length === 2 && a.shape[0] > 0) {
-    const [rows, cols] = a.shape;
-    let lo = Infinity, hi = -Infinity;
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let c = 0; c < cols; c++) { const v = numberAt(a, r * cols + c); s += v * v; }
-      const norm = Math.sqrt(s);
-      if (norm < lo) lo = norm;
-      if (norm > hi) hi = norm;
-    }
-    stats.rowNorm = { min: lo, max: hi };
-  }
+  if (shape.length === 2 && normLo <= normHi) stats.rowNorm = { min: normLo, max: normHi };
   return stats;
 }
 
 function describeArray(a: NdArray): ArrayDescription {
   const d: ArrayDescription = { dtype: a.dtype, shape: a.shape };
-  if (a.dtype === 'float32' || a.dtype === 'float64') d.stats = floatStats(a);
+  if (a.data instanceof Float32Array || a.data instanceof Float64Array) d.stats = floatStats(a.data, a.shape);
   return d;
+}
+
+/** Names the known layouts: learn-to-cluster kNN npz, NAAN feats npz / knn npy, a feature matrix. */
+function recognise(path: string, arrays: Record<string, ArrayDescription>): string | undefined {
+  const { data, embs, labels, array } = arrays;
+  const isFloat = (a: ArrayDescription) => a.dtype.startsWith('float');
+  if (data && data.shape.length === 3 && data.shape[1] === 2 && isFloat(data)) {
+    return `learn-to-cluster kNN graph: N=${data.shape[0]}, K=${data.shape[2]} (row 0 neighbour indices, row 1 distances 1 − cosine)`;
+  }
+  if (embs && labels) return `NAAN features: ${embs.shape.join(' × ')} embeddings with ${labels.shape[0]} labels`;
+  if (array && array.shape.length === 2 && !isFloat(array) && /_knn\.npy$/i.test(path)) {
+    return `NAAN kNN indices: N=${array.shape[0]}, K=${array.shape[1]}`;
+  }
+  const only = Object.values(arrays);
+  if (only.length === 1 && only[0].shape.length === 2 && isFloat(only[0])) return `feature matrix: ${only[0].shape.join(' × ')}`;
+  return undefined;
 }
 
 /** What `facet inspect` prints: format, arrays with dtype/shape, float statistics, label summary. */
 export function describeFile(path: string, opts: { dim?: number } = {}): FileDescription {
-  const bytes = statSync(path).size;
-  const ext = extname(path).toLowerCase();
-  if (ext === '.npy') return { file: path, bytes, format: 'npy', arrays: { array: describeArray(readNpy(path)) } };
-  if (ext === '.npz') {
-    const arrays = Object.fromEntries(Object.entries(readNpz(path)).map(([k, a]) => [k, describeArray(a)]));
-    return { file: path, bytes, format: 'npz', arrays };
+  let bytes: number;
+  try {
+    bytes = statSync(path).size;
+  } catch (err) {
+    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
   }
+  const ext = extname(path).toLowerCase();
+  const described = (format: 'npy' | 'npz' | 'bin', arrays: Record<string, ArrayDescription>): FileDescription =>
+    ({ file: path, bytes, format, content: recognise(path, arrays), arrays });
+  if (ext === '.npy') return described('npy', { array: describeArray(readNpy(path)) });
+  if (ext === '.npz') return described('npz', Object.fromEntries(Object.entries(readNpz(path)).map(([k, a]) => [k, describeArray(a)])));
   if (ext === '.bin') {
     const m = readFeatures(path, { dim: opts.dim, allowNonFinite: true });
-    return { file: path, bytes, format: 'bin', arrays: { features: describeArray({ dtype: 'float32', shape: [m.rows, m.cols], data: m.data }) } };
+    return described('bin', { features: describeArray({ dtype: 'float32', shape: [m.rows, m.cols], data: m.data }) });
   }
   if (ext === '.meta' || ext === '.txt' || ext === '.labels') {
     const labels = readLabels(path);

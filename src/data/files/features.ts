@@ -1,7 +1,8 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import { readNpy, readInto, writeNpy } from './npy.js';
+import { readNpy, writeNpy } from './npy.js';
+import { allocForRead, openForReading, readInto } from './read-into.js';
 import { readNpz } from './npz.js';
 import { firstNonFiniteRow, type Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
@@ -40,19 +41,14 @@ function readBin(path: string, dim: number | undefined): Matrix {
   if (dim === undefined || !Number.isInteger(dim) || dim <= 0) {
     throw new Error(`${path}: a raw .bin feature file needs its dimension (--dim D)`);
   }
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
+  const fd = openForReading(path);
   try {
     const size = fstatSync(fd).size;
     if (size === 0) throw new Error(`${path}: empty file`);
     if (size % (4 * dim) !== 0) {
       throw new Error(`${path}: ${size} bytes is not a whole number of float32 rows of dimension ${dim} (truncated, or wrong --dim)`);
     }
-    const data = new Float32Array(size / 4);
+    const data = new Float32Array(allocForRead(size));
     readInto(fd, new Uint8Array(data.buffer), 0, path);
     return { data, rows: size / (4 * dim), cols: dim };
   } finally {

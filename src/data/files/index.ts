@@ -2,10 +2,10 @@
 export type { DType, NdArray, TypedData } from './ndarray.js';
 export type { Matrix } from './matrix.js';
 export type { KnnGraph } from './knn-files.js';
-export { writeFileAtomic } from './atomic.js';
-export { readNpy, writeNpy, parseNpy } from './npy.js';
+export { writeFileAtomic, writeFileAtomicWith, type WriteChunk } from './atomic.js';
+export { readNpy, writeNpy, parseNpy, type NpyVersion } from './npy.js';
 export { readNpz, writeNpz } from './npz.js';
-export { readFeatures, writeFeatures } from './features.js';
+export { readFeatures, writeFeatures, type ReadFeaturesOptions } from './features.js';
 export { readLabels, writeLabels } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
-export { describeFile } from './describe.js';
+export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';

@@ -59,8 +59,10 @@ function checkIndices(path: string, indices: Int32Array, n: number): void {
 }
 
 /**
- * Writes learn-to-cluster's format exactly: np.savez_compressed(data=(N, 2, K) float64), since its
- * `dump2npz` turns the list of (int32 nbrs, float32 dists) pairs into one float64 array.
+ * Writes learn-to-cluster's format exactly: np.savez_compressed(data=(N, 2, K) float64). Its knn classes
+ * keep a list of (int32 nbrs, float32 dists) pairs and `dump2npz` saves that list, which numpy turns into
+ * one float64 array (int32 and float32 promote to float64; checked with numpy 1.24). Indices are whole
+ * numbers stored as floats (exact up to 2^53); learn-to-cluster reads them back with `.astype(np.int32)`.
  */
 export function writeKnnLearnToCluster(path: string, g: KnnGraph): void {
   const data = new Float64Array(g.n * 2 * g.k);

@@ -36,7 +36,11 @@ function fromNpy(path: string): Int32Array {
     throw new Error(`${path}: labels must be integers, got ${a.dtype}`);
   }
   const out = new Int32Array(a.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = numberAt(a, i);
+  for (let i = 0; i < out.length; i++) {
+    const v = numberAt(a, i);
+    if (v < -1 || v > 0x7fffffff) throw new Error(`${path}: label ${v} at index ${i} out of range (−1 … 2^31−1)`);
+    out[i] = v;
+  }
   return out;
 }
 

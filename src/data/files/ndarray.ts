@@ -35,14 +35,6 @@ export function typedArrayFor(dtype: DType, buffer: ArrayBuffer, byteOffset: num
   }
 }
 
-export function dtypeOfData(data: TypedData): DType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof BigInt64Array) return 'int64';
-  return 'uint8';
-}
-
 export function sizeOf(shape: number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

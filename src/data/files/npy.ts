@@ -1,27 +1,34 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { writeFileAtomic } from './atomic.js';
+import { closeSync, fstatSync } from 'node:fs';
+import { allocForRead, openForReading, readInto } from './read-into.js';
+import { writeFileAtomicWith } from './atomic.js';
 import {
   bytesPerElement, descrOf, dtypeOfDescr, sizeOf, typedArrayFor, type NdArray, type DType,
 } from './ndarray.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-export interface NpyHeader {
+interface NpyHeader {
   dtype: DType;
   shape: number[];
   /** bytes before the data: magic, version, length field, header text */
   dataOffset: number;
 }
 
-/** Parses the header of a .npy file (versions 1.0, 2.0, 3.0); `name` is used in errors. */
-export function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error(`${name}: not a .npy file (wrong magic)`);
+/** Checks the magic and version of a .npy and finds where its header text lies (from its first 12 bytes). */
+function npyPreamble(bytes: Uint8Array, name: string): { major: number; start: number; headerLen: number } {
+  if (bytes.length < 8 || MAGIC.some((b, i) => bytes[i] !== b)) throw new Error(`${name}: not a .npy file (wrong magic)`);
   const major = bytes[6];
   if (major < 1 || major > 3) throw new Error(`${name}: unsupported .npy version ${major}.${bytes[7]}`);
-  const lenBytes = major === 1 ? 2 : 4;
+  const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) throw new Error(`${name}: truncated .npy header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = lenBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = 8 + lenBytes;
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  return { major, start, headerLen };
+}
+
+/** Parses the header of a .npy file (versions 1.0, 2.0, 3.0); `name` is used in errors. */
+function parseNpyHeader(bytes: Uint8Array, name: string): NpyHeader {
+  const { major, start, headerLen } = npyPreamble(bytes, name);
   if (bytes.length < start + headerLen) throw new Error(`${name}: truncated .npy header`);
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
@@ -68,53 +75,50 @@ export function parseNpy(bytes: Uint8Array, name: string): NdArray {
   return { dtype: h.dtype, shape: h.shape, data: typedArrayFor(h.dtype, copy.buffer, 0, n) };
 }
 
-/** Reads `length` bytes at `position` of an open file straight into `target` (in ≤1 GiB calls). */
-export function readInto(fd: number, target: Uint8Array, position: number, name: string): void {
-  let off = 0;
-  while (off < target.length) {
-    const got = readSync(fd, target, off, Math.min(target.length - off, 1 << 30), position + off);
-    if (got === 0) throw new Error(`${name}: truncated (expected ${target.length} bytes, got ${off})`);
-    off += got;
-  }
+/**
+ * Reads the .npy held in bytes [start, start + length) of an open file (a whole .npy, or a stored npz
+ * member): the header first, then the data straight from disk into its final typed array (one copy in memory).
+ */
+export function readNpyAt(fd: number, start: number, length: number, name: string): NdArray {
+  const prefix = new Uint8Array(Math.min(length, 12));
+  readInto(fd, prefix, start, name);
+  const { start: textStart, headerLen } = npyPreamble(prefix, name);
+  const head = new Uint8Array(Math.min(length, textStart + headerLen));
+  readInto(fd, head, start, name);
+  const h = parseNpyHeader(head, name);
+  const need = checkSize(name, h, length - h.dataOffset);
+  const buf = allocForRead(need);
+  readInto(fd, new Uint8Array(buf), start + h.dataOffset, name);
+  return { dtype: h.dtype, shape: h.shape, data: typedArrayFor(h.dtype, buf, 0, sizeOf(h.shape)) };
 }
 
-/** Reads a .npy file: the data goes straight from disk into its final typed array (one copy in memory). */
+/** Reads a .npy file without holding it twice in memory. */
 export function readNpy(path: string): NdArray {
-  let fd: number;
+  const fd = openForReading(path);
   try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const head = new Uint8Array(Math.min(size, 65536 + 12));
-    readInto(fd, head, 0, path);
-    const h = parseNpyHeader(head, path);
-    const need = checkSize(path, h, size - h.dataOffset);
-    const buf = new ArrayBuffer(need);
-    readInto(fd, new Uint8Array(buf), h.dataOffset, path);
-    return { dtype: h.dtype, shape: h.shape, data: typedArrayFor(h.dtype, buf, 0, sizeOf(h.shape)) };
+    return readNpyAt(fd, 0, fstatSync(fd).size, path);
   } finally {
     closeSync(fd);
   }
 }
 
-/** The .npy bytes of an array: a version 1.0 header (2.0 if it does not fit) padded to 64 bytes, then the data. */
-export function serializeNpy(a: NdArray): [Uint8Array, Uint8Array] {
+export type NpyVersion = 1 | 2 | 3;
+
+/**
+ * The .npy bytes of an array: header, padded with spaces to a multiple of 64 bytes as numpy does, then
+ * the data (not copied). Version 1.0 unless asked otherwise (2.0 when the header outgrows 1.0's 16-bit
+ * length; 3.0 only differs by allowing UTF-8 in the header, which facet's ASCII headers never need).
+ */
+export function serializeNpy(a: NdArray, requested: NpyVersion = 1): [Uint8Array, Uint8Array] {
   if (sizeOf(a.shape) !== a.data.length) {
     throw new Error(`array of shape (${a.shape.join(', ')}) has ${a.data.length} elements`);
   }
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;
   const dict = `{'descr': '${descrOf[a.dtype]}', 'fortran_order': False, 'shape': ${shape}, }`;
-  let version = 1;
-  let lenBytes = 2;
-  let total = Math.ceil((10 + dict.length + 1) / 64) * 64;
-  if (total - 10 > 0xffff) {
-    version = 2;
-    lenBytes = 4;
-    total = Math.ceil((12 + dict.length + 1) / 64) * 64;
-  }
+  const paddedTotal = (lenBytes: number) => Math.ceil((8 + lenBytes + dict.length + 1) / 64) * 64;
+  const version = requested === 1 && paddedTotal(2) - 10 > 0xffff ? 2 : requested;
+  const lenBytes = version === 1 ? 2 : 4;
+  const total = paddedTotal(lenBytes);
   const header = new Uint8Array(total);
   header.set(MAGIC);
   header[6] = version;
@@ -128,6 +132,7 @@ export function serializeNpy(a: NdArray): [Uint8Array, Uint8Array] {
   return [header, new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength)];
 }
 
-export function writeNpy(path: string, a: NdArray): void {
-  writeFileAtomic(path, serializeNpy(a));
+/** Writes an .npy atomically (header and data written in turn, never concatenated). */
+export function writeNpy(path: string, a: NdArray, opts: { version?: NpyVersion } = {}): void {
+  writeFileAtomicWith(path, (write) => serializeNpy(a, opts.version).forEach(write));
 }

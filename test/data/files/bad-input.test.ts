@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readNpy, writeNpy, readFeatures, readLabels, readKnn, readNpz, writeFeatures } from '../../../src/data/files/index.js';
+import { readNpy, writeNpy, readFeatures, readLabels, readKnn, readNpz, writeNpz, writeFeatures, readNaanFeats } from '../../../src/data/files/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'facet-bad-'));
 const good = join(dir, 'good.npy');
@@ -68,6 +68,36 @@ test('labels: count mismatch, non-integers, float npy', () => {
   writeFileSync(p, '1\n2\n3\n');
   assert.throws(() => readLabels(p, { expectedCount: 4 }), /l\.meta: 3 labels for 4 feature rows/);
   assert.throws(() => readLabels(good), /labels must be a 1-D array/);
+  const f = join(dir, 'lf.npy');
+  writeNpy(f, { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) });
+  assert.throws(() => readLabels(f), /lf\.npy: labels must be integers, got float32/);
+  const big = join(dir, 'lbig.npy');
+  writeNpy(big, { dtype: 'int64', shape: [2], data: BigInt64Array.from([0n, 2n ** 40n]) });
+  assert.throws(() => readLabels(big), /lbig\.npy: label 1099511627776 at index 1 out of range/);
+});
+
+test('NAAN feats: label count differs from embedding count, missing key', () => {
+  const p = join(dir, 'split_feats.npz');
+  writeNpz(p, { embs: { dtype: 'float32', shape: [3, 2], data: new Float32Array(6).fill(0.5) }, labels: { dtype: 'int64', shape: [2], data: BigInt64Array.from([0n, 1n]) } });
+  assert.throws(() => readNaanFeats(p), (e: Error) => e.message === `${p}: 2 labels for 3 embeddings`);
+  const q = join(dir, 'nolabels_feats.npz');
+  writeNpz(q, { embs: { dtype: 'float32', shape: [1, 2], data: new Float32Array(2) } });
+  assert.throws(() => readNaanFeats(q), /nolabels_feats\.npz: no "labels" array/);
+});
+
+test('npz: truncated archive, damaged compressed member, unknown key', () => {
+  const p = join(dir, 'ok.npz');
+  writeNpz(p, { embs: { dtype: 'float32', shape: [64, 4], data: Float32Array.from({ length: 256 }, (_, i) => i) } }, { compress: true });
+  const bytes = readFileSync(p);
+  const cut = join(dir, 'cut.npz');
+  writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+  assert.throws(() => readNpz(cut), /cut\.npz: not a readable \.npz \(no zip directory: truncated, or not a zip file\)/);
+  const flipped = Buffer.from(bytes);
+  flipped[200] ^= 0xff; // inside the deflated member
+  const bad = join(dir, 'flipped.npz');
+  writeFileSync(bad, flipped);
+  assert.throws(() => readNpz(bad), /flipped\.npz\[embs\.npy\]: damaged (compressed data|\(CRC mismatch\))/);
+  assert.throws(() => readFeatures(p, { key: 'feats' }), /ok\.npz: no array "feats" \(arrays: embs\)/);
 });
 
 test('kNN files: wrong shape, out-of-range neighbour, not a zip', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   readNpy, writeNpy, readNpz, writeNpz, readFeatures, writeFeatures, readLabels, writeLabels,
-  readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats, writeFileAtomic, describeFile,
+  readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats, writeFileAtomic, writeFileAtomicWith, describeFile,
   type NdArray,
 } from '../../../src/data/files/index.js';
 
@@ -20,17 +20,22 @@ const samples: NdArray[] = [
   { dtype: 'bool', shape: [3], data: Uint8Array.from([1, 0, 1]) },
 ];
 
-test('npy round-trips every dtype and shape', () => {
+test('npy round-trips every dtype with every header version', () => {
   for (const a of samples) {
-    const p = join(dir, `${a.dtype}.npy`);
-    writeNpy(p, a);
-    const b = readNpy(p);
-    assert.equal(b.dtype, a.dtype);
-    assert.deepEqual(b.shape, a.shape);
-    assert.deepEqual(Array.from(b.data as ArrayLike<number | bigint>), Array.from(a.data as ArrayLike<number | bigint>));
-    // numpy's alignment rule: the data starts at a multiple of 64
-    const bytes = readFileSync(p);
-    assert.equal((10 + bytes.readUInt16LE(8)) % 64, 0);
+    for (const version of [1, 2, 3] as const) {
+      const p = join(dir, `${a.dtype}-v${version}.npy`);
+      writeNpy(p, a, { version });
+      const b = readNpy(p);
+      assert.equal(b.dtype, a.dtype);
+      assert.deepEqual(b.shape, a.shape);
+      assert.deepEqual(Array.from(b.data as ArrayLike<number | bigint>), Array.from(a.data as ArrayLike<number | bigint>));
+      // numpy's alignment rule: the data starts at a multiple of 64
+      const bytes = readFileSync(p);
+      assert.equal(bytes[6], version);
+      assert.equal(version === 1 ? 10 + bytes.readUInt16LE(8) : 12 + bytes.readUInt32LE(8), bytes.length - a.data.byteLength);
+      assert.equal((bytes.length - a.data.byteLength) % 64, 0);
+    }
+    writeNpy(join(dir, `${a.dtype}.npy`), a);
   }
 });
 
@@ -44,12 +49,17 @@ test('npz round-trips stored and compressed members', () => {
   }
 });
 
-test('features: .npy, .npz key choice, .bin with dim', () => {
+test('features: .npy, .npz key choice, .bin with dim; each read lands in a buffer of exactly its size', () => {
   const m = { data: Float32Array.from({ length: 12 }, (_, i) => i), rows: 4, cols: 3 };
   writeFeatures(join(dir, 'f.npy'), m);
   writeFeatures(join(dir, 'f.bin'), m);
-  assert.deepEqual(readFeatures(join(dir, 'f.npy')), m);
-  assert.deepEqual(readFeatures(join(dir, 'f.bin'), { dim: 3 }), m);
+  writeNpz(join(dir, 'stored.npz'), { features: { dtype: 'float32', shape: [4, 3], data: m.data } });
+  for (const [file, opts] of [['f.npy', {}], ['f.bin', { dim: 3 }], ['stored.npz', {}]] as const) {
+    const got = readFeatures(join(dir, file), opts);
+    assert.deepEqual(got, m, file);
+    // no whole-file buffer behind the array: it was read straight into its own
+    assert.equal(got.data.buffer.byteLength, 48, file);
+  }
   writeNpz(join(dir, 'n.npz'), { embs: { dtype: 'float64', shape: [4, 3], data: Float64Array.from(m.data) }, labels: { dtype: 'int64', shape: [4], data: BigInt64Array.from([0n, 0n, 1n, -1n]) } });
   assert.deepEqual(readFeatures(join(dir, 'n.npz')), m);
   const naan = readNaanFeats(join(dir, 'n.npz'));
@@ -61,7 +71,8 @@ test('labels: text and npy, −1 kept', () => {
   writeLabels(join(dir, 'l.meta'), [3, -1, 0, 7]);
   assert.equal(readFileSync(join(dir, 'l.meta'), 'utf8'), '3\n-1\n0\n7\n');
   assert.deepEqual(Array.from(readLabels(join(dir, 'l.meta'))), [3, -1, 0, 7]);
-  assert.deepEqual(Array.from(readLabels(join(dir, 'int32.npy'))), [-1, 0, 1, 2147483647, -2147483648]);
+  writeNpy(join(dir, 'l.npy'), { dtype: 'int64', shape: [3], data: BigInt64Array.from([5n, -1n, 2147483647n]) });
+  assert.deepEqual(Array.from(readLabels(join(dir, 'l.npy'))), [5, -1, 2147483647]);
 });
 
 test('kNN files round-trip in both formats', () => {
@@ -88,13 +99,18 @@ test('inspect describes arrays with statistics', () => {
   assert.deepEqual(l.labels, { count: 4, distinct: 4, minusOne: 1 });
 });
 
-test('atomic write keeps the old file when writing fails and leaves no temp file', () => {
+test('atomic write: a failure half-way keeps the old file and leaves no temp file', () => {
   const p = join(dir, 'keep.txt');
   writeFileAtomic(p, 'old');
-  const bad = { dtype: 'float32' as const, shape: [5], data: new Float32Array(4) };
-  assert.throws(() => writeNpy(join(dir, 'keep.txt'), bad), /shape \(5\) has 4 elements/);
+  assert.throws(
+    () => writeFileAtomicWith(p, (write) => { write('new, half written'); throw new Error('disk full'); }),
+    (e: Error) => e.message === `${p}: cannot write (disk full)`,
+  );
   assert.equal(readFileSync(p, 'utf8'), 'old');
-  assert.throws(() => writeFileAtomic(join(dir, 'no-such-dir', 'x'), 'y'), /cannot write/);
+  const bad = { dtype: 'float32' as const, shape: [5], data: new Float32Array(4) };
+  assert.throws(() => writeNpy(p, bad), (e: Error) => e.message === `${p}: cannot write (array of shape (5) has 4 elements)`);
+  assert.equal(readFileSync(p, 'utf8'), 'old');
+  assert.throws(() => writeFileAtomic(join(dir, 'no-such-dir', 'x'), 'y'), /no-such-dir\/x: cannot write \(ENOENT/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.tmp-')), []);
   assert.ok(!existsSync(join(dir, 'no-such-dir')));
 });

@@ -37,6 +37,8 @@ for k, a in arrs.items(): np.savetxt(f'{d}/{k}.txt', a.reshape(-1).astype(np.flo
     assert.deepEqual(got.f8.shape, [3, 2, 2]);
     assert.deepEqual(got.f8.data, readNpy(join(dir, 'f8.npy')).data);
   }
+  // learn-to-cluster's dump2npz of [(int32 nbrs, float32 dists), …]: numpy promotes the pairs to float64
+  assert.equal(readNpz(join(dir, 'faiss_k_3.npz')).data.dtype, 'float64');
   const knn = readKnn(join(dir, 'faiss_k_3.npz'));
   assert.deepEqual(Array.from(knn.indices), [0, 2, 1, 1, 0, 2, 2, 1, 0]);
   assert.ok(Math.abs(knn.distances[5] - 0.4) < 1e-7);
@@ -46,12 +48,16 @@ test('files facet writes are read exactly by numpy', { skip }, () => {
   writeNpy(join(dir, 'w.npy'), { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1.5, -2, 3.25, 0, 1e-8, 7]) });
   writeNpy(join(dir, 'w8.npy'), { dtype: 'int64', shape: [2], data: BigInt64Array.from([-3n, 2n ** 50n]) });
   writeNpz(join(dir, 'w.npz'), { a: { dtype: 'int32', shape: [3], data: Int32Array.from([1, -1, 2]) }, b: { dtype: 'bool', shape: [2], data: Uint8Array.from([0, 1]) } }, { compress: true });
+  writeNpz(join(dir, 'stored.npz'), { embs: { dtype: 'float64', shape: [2, 2], data: Float64Array.from([0.1, -0.2, 1e300, 5e-324]) }, labels: { dtype: 'uint8', shape: [2], data: Uint8Array.from([0, 255]) } });
+  for (const version of [2, 3] as const) writeNpy(join(dir, `wv${version}.npy`), { dtype: 'int32', shape: [3], data: Int32Array.from([7, -8, 9]) }, { version });
   writeKnnLearnToCluster(join(dir, 'faiss_k_2.npz'), { n: 2, k: 2, indices: Int32Array.from([0, 1, 1, 0]), distances: Float32Array.from([0, 0.5, 0, 0.5]) });
   const out = python(`
 import numpy as np, sys, json
 d = sys.argv[1]
 w = np.load(f'{d}/w.npy'); w8 = np.load(f'{d}/w8.npy'); z = np.load(f'{d}/w.npz'); k = np.load(f'{d}/faiss_k_2.npz')['data']
 print(json.dumps({'w': w.tolist(), 'wd': str(w.dtype), 'w8': [str(x) for x in w8], 'a': z['a'].tolist(), 'b': z['b'].tolist(),
+  'stored': np.load(f'{d}/stored.npz')['embs'].tolist(), 'u8': np.load(f'{d}/stored.npz')['labels'].tolist(),
+  'v': [[np.lib.format.read_magic(open(f'{d}/wv{v}.npy', 'rb'))[0], np.load(f'{d}/wv{v}.npy').tolist()] for v in (2, 3)],
   'kshape': list(k.shape), 'kd': str(k.dtype), 'nbrs': k[:, 0, :].astype(np.int32).tolist(), 'dist': k[:, 1, :].tolist()}))
 `, [dir]);
   const got = JSON.parse(out);
@@ -60,6 +66,9 @@ print(json.dumps({'w': w.tolist(), 'wd': str(w.dtype), 'w8': [str(x) for x in w8
   assert.deepEqual(got.w8, ['-3', String(2n ** 50n)]);
   assert.deepEqual(got.a, [1, -1, 2]);
   assert.deepEqual(got.b, [false, true]);
+  assert.deepEqual(got.stored, [[0.1, -0.2], [1e300, 5e-324]]);
+  assert.deepEqual(got.u8, [0, 255]);
+  assert.deepEqual(got.v, [[2, [7, -8, 9]], [3, [7, -8, 9]]]);
   assert.deepEqual(got.kshape, [2, 2, 2]);
   assert.equal(got.kd, 'float64');
   assert.deepEqual(got.nbrs, [[0, 1], [1, 0]]);

@@ -1,0 +1,60 @@
+import { setupBackend } from '../src/compute/backend.js';
+import { threads } from '../src/compute/index.js';
+import { Random } from '../src/data/random.js';
+import { smallCnnModel } from '../src/models/small-cnn.js';
+import { xavierUniform } from '../src/models/embedding-model.js';
+import { applyUpdate, trainStep } from '../src/train/trainer.js';
+import { emptyOptimizerState } from '../src/train/optimizer.js';
+import { recordResult, runPython, timeIt } from './harness.js';
+
+const batch = 128, size = 32, dim = 128, classes = 10;
+
+const peerScript = `
+import json, sys, time, math, torch
+import torch.nn as nn, torch.nn.functional as F
+B, S, d, C, threads = map(int, sys.argv[1:6])
+torch.set_num_threads(threads)
+net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                    nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, d))
+W = nn.Parameter(torch.empty(C, d)); nn.init.xavier_uniform_(W)
+s, m = 64.0, 0.5
+def arcface(x, y, w):
+    cosine = F.linear(F.normalize(x), F.normalize(w))
+    sine = torch.sqrt(1.0 - torch.pow(cosine, 2))
+    phi = torch.where(cosine > math.cos(math.pi - m), cosine * math.cos(m) - sine * math.sin(m), cosine - math.sin(math.pi - m) * m)
+    one_hot = torch.zeros(cosine.size()); one_hot.scatter_(1, y.view(-1, 1).long(), 1)
+    return F.cross_entropy((one_hot * phi + (1.0 - one_hot) * cosine) * s, y)
+opt = torch.optim.Adam(list(net.parameters()) + [W], lr=1e-4, weight_decay=1e-5)
+x = torch.randn(B, 1, S, S); y = torch.randint(0, C, (B,))
+def step():
+    opt.zero_grad(); arcface(net(x), y, W).backward(); opt.step()
+step(); best = 1e9
+for _ in range(3):
+    t = time.perf_counter(); step(); best = min(best, time.perf_counter() - t)
+print(json.dumps({'seconds': best, 'torch': torch.__version__}))
+`;
+
+/** One whole training step (small CNN forward/backward, ArcFace head, gradients) at batch 128 of 32×32 grey images vs PyTorch CPU. */
+export async function benchTrainStep(): Promise<void> {
+  const backend = await setupBackend('auto');
+  const rng = new Random(1);
+  const model = smallCnnModel(size, size, 1, dim, rng);
+  const W = xavierUniform(dim, classes, classes * dim, () => rng.next());
+  const x = Float32Array.from({ length: batch * size * size }, () => rng.normal());
+  const labels = Int32Array.from({ length: batch }, (_, i) => i % classes);
+  const opts = { kind: 'arcface' as const, scale: 64, margin: 0.5 };
+  const adam = { kind: 'adam' as const, weightDecay: 1e-5, momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const state = emptyOptimizerState();
+  const step = () => applyUpdate(model, W, trainStep(model, W, undefined, { x, labels }, classes, opts), 1e-4, 1e-4, adam, state);
+  step();
+  const seconds = await timeIt(step, 3);
+  const peer = runPython(peerScript, [batch, size, dim, classes, threads()].map(String));
+  recordResult({
+    name: 'train-step',
+    sizes: { model: 'small-cnn', batch, image: `${size}×${size}×1`, dim, classes },
+    threads: threads(),
+    seconds,
+    peer: { name: `PyTorch ${peer.torch} CPU (same CNN, ArcFace, Adam step)`, seconds: peer.seconds as number },
+    extra: { backend },
+  });
+}

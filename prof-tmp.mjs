@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from './dist/src/compute/backend.js';
+await setupBackend(process.argv[2] ?? 'native');
+const batch = Number(process.argv[3] ?? 128);
+const ch = [1, 32, 64, 128];
+const p = [];
+for (let l = 0; l < 3; l++) p.push(tf.variable(tf.randomNormal([3,3,ch[l],ch[l+1]], 0, 0.1)), tf.variable(tf.ones([ch[l+1]])), tf.variable(tf.zeros([ch[l+1]])));
+p.push(tf.variable(tf.randomNormal([2048,128],0,0.02)), tf.variable(tf.zeros([128])));
+const x = tf.randomNormal([batch,32,32,1]);
+const loss = () => { let h = x; for (let l=0;l<3;l++){ const c = tf.conv2d(h,p[3*l],1,'same'); const {mean,variance}=tf.moments(c,[0,1,2]); h = tf.maxPool(tf.relu(tf.batchNorm(c,mean,variance,p[3*l+2],p[3*l+1],1e-5)),2,2,'valid'); } return tf.mean(tf.square(tf.add(tf.matMul(tf.reshape(h,[batch,-1]),p[9]),p[10]))); };
+const step = () => tf.tidy(() => { const {grads} = tf.variableGrads(loss, p); p.forEach(v => v.assign(tf.sub(v, tf.mul(grads[v.name], 0.01)))); });
+step();
+let t = performance.now(); step(); console.log('step s', (performance.now()-t)/1000);
+const prof = await tf.profile(step);
+const agg = {}; for (const k of prof.kernels) if (k.name === "Multiply") console.log("MUL", k.kernelTimeMs.toFixed(1), JSON.stringify(k.inputShapes));
+for (const k of prof.kernels) agg[k.name] = (agg[k.name] ?? 0) + k.kernelTimeMs;
+console.log(Object.entries(agg).sort((a,b)=>b[1]-a[1]).slice(0,14).map(([k,v])=>`${k} ${v.toFixed(1)}`).join('\n'));

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { readFeatures, readKnn, readLabels } from '../data/files/index.js';
+import { numberIn, positiveInt } from '../cli/parse.js';
+import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, type BaselineMethod } from './baselines.js';
+import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
+import { registerNaanCommands } from './naan-cli.js';
+
+interface BaselineCliOptions {
+  method: string; knn?: string; features?: string; dim?: number; labels?: string; out: string;
+  threshold?: number; k?: number; maxSize: number; step: number; maxIter: number;
+  iterations: number; clusters?: number; seed: number;
+}
+
+/** `facet cluster …`: pseudo-labelling of an unlabelled split. */
+export function registerCluster(program: Command): void {
+  const cluster = program.command('cluster').description('cluster an unlabelled split into pseudo-labels (NAAN and baselines)');
+  registerNaanCommands(cluster);
+  cluster
+    .command('baseline')
+    .description('cheap clustering for comparison: cosine-threshold components, CDP propagation on cosine, Chinese Whispers, k-means')
+    .requiredOption('--method <m>', BASELINE_METHODS.join(' | '))
+    .option('--knn <file>', 'kNN graph with distances (learn-to-cluster faiss_k_K.npz); graph methods')
+    .option('--features <file>', 'features (.npy, .npz, .bin with --dim); kmeans')
+    .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
+    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json')
+    .option('--threshold <sim>', `cosine similarity an edge needs (defaults: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']})`, numberIn('--threshold', -1, 1))
+    .option('--k <k>', 'neighbours per row to use, self excluded (default: all in the file)', positiveInt('--k'))
+    .option('--max-size <n>', 'cdp: largest accepted cluster', positiveInt('--max-size'), 600)
+    .option('--step <s>', 'cdp: threshold step', numberIn('--step', 1e-9, 1), 0.05)
+    .option('--max-iter <n>', 'cdp: threshold rounds before merging the rest', positiveInt('--max-iter'), 100)
+    .option('--iterations <n>', 'chinese-whispers / kmeans rounds', positiveInt('--iterations'), 20)
+    .option('--clusters <n>', 'kmeans: number of clusters', positiveInt('--clusters'))
+    .option('--seed <s>', 'seed (chinese-whispers order, k-means++)', (v) => Number(v), 0)
+    .action((o: BaselineCliOptions) => {
+      if (!(BASELINE_METHODS as readonly string[]).includes(o.method)) throw new Error(`--method must be one of ${BASELINE_METHODS.join(', ')}, got "${o.method}"`);
+      const method = o.method as BaselineMethod;
+      const t0 = Date.now();
+      const knn = o.knn ? readKnn(o.knn) : undefined;
+      const features = o.features ? readFeatures(o.features, { dim: o.dim }) : undefined;
+      const n = knn?.n ?? features?.rows ?? 0;
+      const gt = o.labels ? readLabels(o.labels, { expectedCount: n }) : undefined;
+      const labels = clusterBaseline(method, knn, features, o);
+      const report = pseudoLabelReport(labels, gt);
+      const seconds = (Date.now() - t0) / 1000;
+      writePseudoLabels(o.out, labels, report, { method, seconds, knn: o.knn, features: o.features });
+      const m = report.metrics?.all;
+      process.stdout.write(JSON.stringify({
+        method, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,
+        ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), seconds, out: o.out,
+      }) + '\n');
+    });
+}

@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { writeNpy } from '../data/files/index.js';
+import { setupBackend, type BackendName } from '../compute/backend.js';
+import { intList, numberIn, positiveInt } from '../cli/parse.js';
+import { progress, type Progress } from '../cli/progress.js';
+import { readSplit } from '../models/naan/inputs.js';
+import { trainNaan } from '../models/naan/train.js';
+import { predictNaan } from '../models/naan/predict.js';
+import { loadCheckpoint, paramsOf } from '../models/naan/checkpoint.js';
+import { propagate } from './propagation.js';
+import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
+
+const pair = (flag: string) => (v: string): [number, number] => {
+  const xs = intList(flag)(v);
+  if (xs.length !== 2) throw new Error(`${flag} takes two integers k1,k2, got "${v}"`);
+  return [xs[0], xs[1]];
+};
+
+interface TrainCli {
+  features: string; knn: string; labels?: string; dim?: number; out: string; resume?: boolean; kHops: [number, number];
+  sampleHops: number; epochs: number; batchSize: number; nheads: number; lr: number; lrDecay: number; weightDecay: number;
+  clip: number; seed: number; maxStepsPerEpoch?: number; checkpointEvery: number; backend: BackendName;
+}
+
+interface PredictCli {
+  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; kHops: [number, number];
+  edgeHops: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
+}
+
+/** `facet cluster train` and `facet cluster predict`: NAAN on a labelled split, then pseudo-labels for an unlabelled one. */
+export function registerNaanCommands(cluster: Command): void {
+  cluster
+    .command('train')
+    .description('train NAAN (GAT link classifier) on a labelled split; checkpoint after every epoch and every --checkpoint-every steps')
+    .requiredOption('--features <file>', "NAAN split0_feats.npz (embs + labels) or features .npy/.npz/.bin")
+    .requiredOption('--knn <file>', "NAAN split0_knn.npy or learn-to-cluster faiss_k_K.npz")
+    .option('--labels <file>', 'labels .txt/.meta (needed unless the .npz holds them)')
+    .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .requiredOption('--out <file>', 'checkpoint file (JSON)')
+    .option('--resume', 'continue from --out')
+    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours', pair('--k-hops'), [100, 10])
+    .option('--sample-hops <n>', 'training pairs from each node\'s first n neighbours', positiveInt('--sample-hops'), 120)
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 3)
+    .option('--batch-size <n>', 'pairs per step', positiveInt('--batch-size'), 256)
+    .option('--nheads <n>', 'attention heads (averaged)', positiveInt('--nheads'), 1)
+    .option('--lr <x>', 'Adam learning rate', numberIn('--lr', 0, 1), 2e-3)
+    .option('--lr-decay <x>', 'learning-rate factor after each epoch', numberIn('--lr-decay', 0, 1), 0.1)
+    .option('--weight-decay <x>', 'Adam weight decay', numberIn('--weight-decay', 0, 1), 5e-4)
+    .option('--clip <x>', 'gradient-norm clip', numberIn('--clip', 0, 1e9), 2)
+    .option('--seed <s>', 'seed (init, pair order)', (v) => Number(v), 0)
+    .option('--max-steps-per-epoch <n>', 'cap on steps per epoch', positiveInt('--max-steps-per-epoch'))
+    .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'), 500)
+    .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
+    .action(async (o: TrainCli) => {
+      const backend = await setupBackend(o.backend);
+      const split = readSplit(o);
+      if (!split.labels) throw new Error(`${o.features}: no labels; pass --labels`);
+      let bar: Progress | undefined;
+      let barEpoch = -1;
+      const t0 = Date.now();
+      const r = trainNaan(split.features, split.knn, split.labels, {
+        kHops: o.kHops, sampleHops: o.sampleHops, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
+        lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
+        checkpoint: o.out, checkpointEvery: o.checkpointEvery, resume: o.resume,
+        onStep: ({ epoch, step, steps }) => {
+          if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch}`, steps - step + 1, 'steps'); barEpoch = epoch; }
+          bar!.tick();
+        },
+      });
+      bar?.stop();
+      process.stdout.write(JSON.stringify({ backend, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
+    });
+
+  cluster
+    .command('predict')
+    .description('score the unlabelled split\'s kNN edges with NAAN, propagate (CDP/NAAN), write pseudo-labels and a report')
+    .requiredOption('--model <file>', 'checkpoint from facet cluster train')
+    .requiredOption('--features <file>', 'split1_feats.npz or features .npy/.npz/.bin')
+    .requiredOption('--knn <file>', 'split1_knn.npy or faiss_k_K.npz')
+    .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
+    .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json')
+    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference', pair('--k-hops'), [20, 10])
+    .option('--edge-hops <n>', 'edges from each node\'s first n neighbours', positiveInt('--edge-hops'), 20)
+    .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
+    .option('--step <x>', 'propagation threshold step', numberIn('--step', 1e-9, 1), 0.6)
+    .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
+    .option('--max-iter <n>', 'threshold rounds before merging the rest', positiveInt('--max-iter'), 1000)
+    .option('--batch-size <n>', 'nodes per embedding batch', positiveInt('--batch-size'), 512)
+    .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
+    .action(async (o: PredictCli) => {
+      const backend = await setupBackend(o.backend);
+      const ck = loadCheckpoint(o.model);
+      const split = readSplit(o);
+      const t0 = Date.now();
+      const bars: Record<string, Progress> = {};
+      const shown: Record<string, number> = {};
+      const scored = predictNaan(paramsOf(ck), ck.config, split.features, split.knn, {
+        kHops: o.kHops, edgeHops: o.edgeHops, batchSize: o.batchSize,
+        onProgress: (stage, done, total) => {
+          bars[stage] ??= progress(stage === 'embed' ? 'NAAN embed' : 'NAAN score', total, stage === 'embed' ? 'nodes' : 'edges');
+          bars[stage].tick(done - (shown[stage] ?? 0));
+          shown[stage] = done;
+          if (done === total) bars[stage].stop();
+        },
+      });
+      const predictSeconds = (Date.now() - t0) / 1000;
+      const t1 = Date.now();
+      const prop = propagate(split.features.rows, scored.edges, scored.scores, { maxSize: o.maxSize, step: o.step, maxIter: o.maxIter, startThreshold: o.th });
+      const propagationSeconds = (Date.now() - t1) / 1000;
+      const report = pseudoLabelReport(prop.labels, split.labels);
+      writePseudoLabels(o.out, prop.labels, report, {
+        method: 'naan', backend, model: o.model, predictSeconds, propagationSeconds, numEdges: scored.scores.length,
+        iterations: prop.iterations, forcedStop: prop.forcedStop, finalThreshold: prop.finalThreshold,
+      });
+      writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
+      writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+      const m = report.metrics?.all;
+      process.stdout.write(JSON.stringify({
+        nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons,
+        ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), predictSeconds, propagationSeconds, out: o.out,
+      }) + '\n');
+    });
+}

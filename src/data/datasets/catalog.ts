@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { indexCars } from './cars.js';
+import { indexCub } from './cub.js';
+import { indexFashionMnist } from './fashion-mnist.js';
+import { indexFolder } from './folder.js';
+import { indexGlyphs } from './glyphs.js';
+import { indexInshop } from './inshop.js';
+import { indexSop } from './sop.js';
+import type { DatasetIndex } from './types.js';
+
+export const DATASET_NAMES = ['sop', 'inshop', 'cub', 'cars', 'fashion-mnist', 'glyphs', 'folder:PATH'];
+
+/** Indexes a dataset by its spec (`sop`, `inshop`, `cub`, `cars`, `fashion-mnist`, `glyphs`, `folder:PATH`). */
+export function indexDataset(spec: string, root: string | undefined): DatasetIndex {
+  if (spec.startsWith('folder:')) return indexFolder(resolve(spec.slice('folder:'.length)));
+  if (spec === 'fashion-mnist') return indexFashionMnist(root && resolve(root));
+  if (!root) throw new Error(`dataset ${spec}: --root DIR is required`);
+  const dir = resolve(root);
+  switch (spec) {
+    case 'sop': return indexSop(dir);
+    case 'inshop': return indexInshop(dir);
+    case 'cub': return indexCub(dir);
+    case 'cars': return indexCars(dir);
+    case 'glyphs': return indexGlyphs(dir);
+    default: throw new Error(`unknown dataset "${spec}": expected one of ${DATASET_NAMES.join(', ')}`);
+  }
+}

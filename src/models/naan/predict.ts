@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KnnGraph, Matrix } from '../../data/files/index.js';
+import { knnPairs } from './pairs.js';
+import { embedNodes, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
+
+export interface NaanPredictOptions {
+  /** [k1, k2] at inference (NAAN eval.sh: [20, 10]) */
+  kHops: [number, number];
+  /** edges from each node's first edgeHops neighbours (NAAN: 20) */
+  edgeHops: number;
+  batchSize: number;
+  onProgress?: (stage: 'embed' | 'score', done: number, total: number) => void;
+}
+
+export interface ScoredPairs {
+  /** E×2, smaller id first */
+  edges: Int32Array;
+  /** p(same identity) per edge */
+  scores: Float32Array;
+}
+
+/**
+ * NAAN inference (`eval_gat.py`): embed every node over its 2-hop neighbourhood, enumerate the unique
+ * undirected edges of the first edgeHops neighbours, score each with softmax(classifier)[1]. No
+ * score filter: every edge goes to propagation, as in the original.
+ */
+export function predictNaan(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, o: NaanPredictOptions): ScoredPairs {
+  if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
+  if (config.dim !== features.cols) throw new Error(`model is for ${config.dim}-d features, these are ${features.cols}-d`);
+  const n = features.rows, D = config.dim;
+  const Z = new Float32Array(n * D);
+  const X = tf.tensor2d(features.data, [n, D]);
+  for (let s = 0; s < n; s += o.batchSize) {
+    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
+    const z = tf.tidy(() => embedNodes(params, config, X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1])));
+    Z.set(z.dataSync(), s * D);
+    z.dispose();
+    o.onProgress?.('embed', s + nodes.length, n);
+  }
+  X.dispose();
+  const edges = knnPairs(knn, o.edgeHops, 'sorted');
+  const E = edges.length / 2;
+  const scores = new Float32Array(E);
+  const Zt = tf.tensor2d(Z, [n, D]);
+  const batch = o.batchSize * 16;
+  for (let s = 0; s < E; s += batch) {
+    const m = Math.min(batch, E - s);
+    const a = Int32Array.from({ length: m }, (_, i) => edges[2 * (s + i)]);
+    const b = Int32Array.from({ length: m }, (_, i) => edges[2 * (s + i) + 1]);
+    const p = tf.tidy(() => {
+      const logits = pairLogits(params, tf.gather(Zt, tf.tensor1d(a, 'int32')), tf.gather(Zt, tf.tensor1d(b, 'int32')));
+      return tf.reshape(tf.slice(tf.softmax(logits, 1), [0, 1], [m, 1]), [m]);
+    });
+    scores.set(p.dataSync() as Float32Array, s);
+    p.dispose();
+    o.onProgress?.('score', s + m, E);
+  }
+  Zt.dispose();
+  return { edges, scores };
+}

@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../data/files/index.js';
+
+/**
+ * Everything a run needs to continue exactly: model parameters, the head's W, the BroadFace queue,
+ * optimiser moments, schedule position (epoch), the position in the epoch's sample order, RNG state
+ * and how many metrics lines had been written. One JSON file with float arrays as base64, written
+ * atomically (temp file + rename), so an interrupted save never leaves a half-written checkpoint.
+ */
+export interface Checkpoint {
+  version: 1;
+  config: Record<string, unknown>;
+  epoch: number;
+  /** batches done in `epoch` */
+  stepInEpoch: number;
+  globalStep: number;
+  /** the sample order of the current epoch */
+  order: Int32Array;
+  rng: { state: number; spareNormal?: number };
+  params: Record<string, { shape: number[]; data: Float32Array }>;
+  weight: Float32Array;
+  queue: { features: Float32Array; proxies: Float32Array; labels: Int32Array };
+  optimizer: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> };
+  metricsLines: number;
+  history: Record<string, unknown>[];
+  epochLoss: { sum: number; steps: number };
+}
+
+export const checkpointFile = (runDir: string) => join(runDir, 'checkpoint.json');
+
+const F32 = '__f32', I32 = '__i32';
+
+function encode(_key: string, v: unknown): unknown {
+  if (v instanceof Float32Array) return { [F32]: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  if (v instanceof Int32Array) return { [I32]: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
+  return v;
+}
+
+function decode(_key: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && (F32 in v || I32 in v)) {
+    const b = Buffer.from((v as Record<string, string>)[F32] ?? (v as Record<string, string>)[I32], 'base64');
+    const copy = new Uint8Array(b).buffer;
+    return F32 in v ? new Float32Array(copy) : new Int32Array(copy);
+  }
+  return v;
+}
+
+export function saveCheckpoint(runDir: string, c: Checkpoint): void {
+  writeFileAtomic(checkpointFile(runDir), JSON.stringify(c, encode));
+}
+
+export function loadCheckpoint(runDir: string): Checkpoint {
+  const file = checkpointFile(runDir);
+  if (!existsSync(file)) throw new Error(`--resume ${runDir}: no checkpoint.json there`);
+  const c = JSON.parse(readFileSync(file, 'utf8'), decode) as Checkpoint;
+  if (c.version !== 1) throw new Error(`${file}: unsupported checkpoint version ${c.version}`);
+  return c;
+}

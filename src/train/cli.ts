@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { setupBackend, type BackendName } from '../compute/backend.js';
+import { writeFileAtomic } from '../data/files/index.js';
+import { intList, numberIn, positiveInt } from '../cli/parse.js';
+import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
+import { limitSamples, loadTrainingData } from './load-dataset.js';
+import type { OptimizerKind } from './optimizer.js';
+import { splitByClass } from './samples.js';
+import { recallAtK, train } from './trainer.js';
+
+interface TrainCliOptions {
+  dataset: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
+  loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
+  model?: ModelKind; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
+  lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
+  lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
+  checkpointEvery: number; out: string; resume?: string; backend: BackendName;
+}
+
+const num = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
+  return n;
+};
+const nonNegInt = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${v}"`);
+  return n;
+};
+const widths = (v: string) => (v === '' ? [] : intList('--hidden')(v));
+
+export function registerTrain(program: Command): void {
+  const d = defaultTrainConfig;
+  program
+    .command('train')
+    .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json)')
+    .requiredOption('--dataset <name>', 'fashion-mnist, or features:PATH (.npy/.npz/.bin) with --labels')
+    .option('--labels <file>', 'labels of features:PATH')
+    .option('--test-features <file>', 'test features for the final Recall@K')
+    .option('--test-labels <file>', 'labels of --test-features')
+    .option('--limit <n>', 'use the first n training (and test) samples only', positiveInt('--limit'))
+    .option('--loss <kind>', 'arcface, cosface or broadface', d.loss)
+    .option('--queue-size <n>', 'BroadFace queue rows (the reference default 0 behaves as ArcFace)', nonNegInt('--queue-size'), d.queueSize)
+    .option('--compensate', 'BroadFace drift compensation of queued embeddings', false)
+    .option('--scale <s>', 'logit scale s', num('--scale'), d.scale)
+    .option('--margin <m>', 'margin m (ArcFace 0.5, CosFace 0.35)', num('--margin'))
+    .option('--model <kind>', 'mlp (features), small-cnn, resnet18 or resnet50 (images); default mlp or small-cnn by dataset')
+    .option('--hidden <widths>', 'MLP hidden layer widths, comma-separated ("" for none)', widths, d.hidden)
+    .option('--embedding-size <d>', 'embedding dimension', positiveInt('--embedding-size'), d.embeddingDim)
+    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), d.epochs)
+    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), d.batchSize)
+    .option('--lr <lr>', 'backbone learning rate', num('--lr'), d.lr)
+    .option('--head-lr <lr>', 'head (W) learning rate (default: --lr)', num('--head-lr'))
+    .option('--optimizer <kind>', 'adam (coupled L2, the reference), adamw or sgd', d.optimizer)
+    .option('--weight-decay <w>', 'weight decay', num('--weight-decay'), d.weightDecay)
+    .option('--momentum <m>', 'SGD momentum', num('--momentum'), d.momentum)
+    .option('--lr-decay-epochs <list>', 'MultiStep milestones', intList('--lr-decay-epochs'), d.milestones)
+    .option('--lr-decay-gamma <g>', 'MultiStep factor', num('--lr-decay-gamma'), d.gamma)
+    .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
+    .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
+    .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
+    .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegInt('--checkpoint-every'), 0)
+    .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
+    .option('--resume <dir>', 'continue the run in this folder')
+    .option('--out <dir>', 'run folder', 'runs/train')
+    .action(async (o: TrainCliOptions) => {
+      const backend = await setupBackend(o.backend);
+      const data = loadTrainingData(o.dataset, o);
+      const { train: tr, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
+      const config: TrainConfig = {
+        loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
+        model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
+        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, headLr: o.headLr, optimizer: o.optimizer, weightDecay: o.weightDecay,
+        momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
+      };
+      const runDir = o.resume ?? o.out;
+      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined });
+      const test = data.test && !r.interrupted ? limitSamples(data.test, o.limit) : undefined;
+      const result = { backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1), test: test && { samples: test.n, ...recallAtK(r.model, test, o.recall) } };
+      writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
+      process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}

@@ -1,0 +1,64 @@
+import { optimizerKinds, type OptimizerKind } from './optimizer.js';
+
+export type LossKind = 'arcface' | 'cosface' | 'broadface';
+export const lossKinds: LossKind[] = ['arcface', 'cosface', 'broadface'];
+export type ModelKind = 'mlp' | 'small-cnn' | 'resnet18' | 'resnet50';
+export const modelKinds: ModelKind[] = ['mlp', 'small-cnn', 'resnet18', 'resnet50'];
+
+/** A training run's settings; defaults are the BroadFace reference's (broadface.md §2) where it has one. */
+export interface TrainConfig {
+  loss: LossKind;
+  queueSize: number;
+  compensate: boolean;
+  scale: number;
+  /** ArcFace 0.5, CosFace 0.35 when not given */
+  margin?: number;
+  model: ModelKind;
+  /** MLP hidden layer widths */
+  hidden: number[];
+  embeddingDim: number;
+  epochs: number;
+  batchSize: number;
+  /** backbone learning rate */
+  lr: number;
+  /** head (W) learning rate; the reference uses one lr for both */
+  headLr?: number;
+  optimizer: OptimizerKind;
+  weightDecay: number;
+  momentum: number;
+  milestones: number[];
+  gamma: number;
+  seed: number;
+  /** evaluate Recall@K on the validation split after every epoch */
+  evalKs: number[];
+  /** save a checkpoint every this many steps (and at each epoch end) */
+  checkpointEvery: number;
+}
+
+export const defaultTrainConfig: TrainConfig = {
+  loss: 'arcface', queueSize: 0, compensate: false, scale: 64, model: 'mlp', hidden: [], embeddingDim: 128,
+  epochs: 100, batchSize: 128, lr: 1e-4, optimizer: 'adam', weightDecay: 1e-5, momentum: 0.9,
+  milestones: [40, 60, 80], gamma: 0.2, seed: 1, evalKs: [1, 10], checkpointEvery: 0,
+};
+
+const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
+
+/** Throws a clear error naming the option for any setting that cannot work. */
+export function validateTrainConfig(c: TrainConfig): void {
+  const bad = (opt: string, msg: string) => { throw new Error(`--${opt}: ${msg}`); };
+  if (!lossKinds.includes(c.loss)) bad('loss', `must be one of ${lossKinds.join(', ')}, got "${c.loss}"`);
+  if (!modelKinds.includes(c.model)) bad('model', `must be one of ${modelKinds.join(', ')}, got "${c.model}"`);
+  if (!optimizerKinds.includes(c.optimizer)) bad('optimizer', `must be one of ${optimizerKinds.join(', ')}, got "${c.optimizer}"`);
+  if (!(Number.isInteger(c.queueSize) && c.queueSize >= 0)) bad('queue-size', `must be a non-negative integer, got ${c.queueSize}`);
+  if (c.loss !== 'broadface' && c.queueSize > 0) bad('queue-size', `needs --loss broadface (loss is ${c.loss})`);
+  if (c.compensate && c.loss !== 'broadface') bad('compensate', `needs --loss broadface (loss is ${c.loss})`);
+  if (!positiveInt(c.epochs)) bad('epochs', `must be a positive integer, got ${c.epochs}`);
+  if (!positiveInt(c.batchSize)) bad('batch-size', `must be a positive integer, got ${c.batchSize}`);
+  if (!positiveInt(c.embeddingDim)) bad('embedding-size', `must be a positive integer, got ${c.embeddingDim}`);
+  if (!(c.lr > 0)) bad('lr', `must be positive, got ${c.lr}`);
+  if (c.headLr !== undefined && !(c.headLr > 0)) bad('head-lr', `must be positive, got ${c.headLr}`);
+  if (!(c.scale > 0)) bad('scale', `must be positive, got ${c.scale}`);
+  if (!(c.weightDecay >= 0)) bad('weight-decay', `must be ≥ 0, got ${c.weightDecay}`);
+  if (!c.hidden.every(positiveInt)) bad('hidden', `widths must be positive integers, got ${c.hidden.join(',')}`);
+  if (!Number.isInteger(c.seed)) bad('seed', `must be an integer, got ${c.seed}`);
+}

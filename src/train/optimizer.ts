@@ -1,0 +1,55 @@
+/** Optimisers on plain float arrays, so that one code path updates the tfjs model and the head's W, and
+ * their whole state fits in a checkpoint. Formulas follow torch.optim (Adam with coupled L2 weight
+ * decay as the reference uses; AdamW with decoupled decay; SGD with momentum and coupled decay). */
+export type OptimizerKind = 'adam' | 'adamw' | 'sgd';
+
+export const optimizerKinds: OptimizerKind[] = ['adam', 'adamw', 'sgd'];
+
+export interface OptimizerOptions {
+  kind: OptimizerKind;
+  weightDecay: number;
+  /** SGD momentum (0 = plain SGD) */
+  momentum: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export interface OptimizerState {
+  step: number;
+  /** first moment (Adam) or momentum buffer (SGD), per parameter */
+  m: Record<string, Float32Array>;
+  /** second moment (Adam) */
+  v: Record<string, Float32Array>;
+}
+
+export function emptyOptimizerState(): OptimizerState {
+  return { step: 0, m: {}, v: {} };
+}
+
+/** Updates `p` in place by gradient `g` (not modified) at learning rate `lr`. Call `state.step++` once per step first. */
+export function optimizerUpdate(name: string, p: Float32Array, g: Float32Array, lr: number, o: OptimizerOptions, state: OptimizerState): void {
+  if (p.length !== g.length) throw new Error(`optimiser: parameter ${name} has ${p.length} values, gradient ${g.length}`);
+  const m = (state.m[name] ??= new Float32Array(p.length));
+  const wd = o.weightDecay;
+  if (o.kind === 'sgd') {
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i] + wd * p[i];
+      m[i] = state.step === 1 ? gi : o.momentum * m[i] + gi;
+      p[i] -= lr * (o.momentum > 0 ? m[i] : gi);
+    }
+    return;
+  }
+  const v = (state.v[name] ??= new Float32Array(p.length));
+  const bc1 = 1 - o.beta1 ** state.step;
+  const bc2 = 1 - o.beta2 ** state.step;
+  const stepSize = lr / bc1;
+  for (let i = 0; i < p.length; i++) {
+    let gi = g[i];
+    if (o.kind === 'adam') gi += wd * p[i];
+    else p[i] *= 1 - lr * wd;
+    m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
+    v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
+    p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i] / bc2) + o.eps);
+  }
+}

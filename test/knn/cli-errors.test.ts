@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFeatures } from '../../src/data/files/index.js';
+import { Random } from '../../src/data/random.js';
+import { repoRoot } from '../helpers/golden.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'facet-knn-bad-'));
+const rng = new Random(4);
+const good = Float32Array.from({ length: 50 * 16 }, () => rng.normal());
+const withNaN = good.slice(); withNaN[3 * 16 + 2] = NaN;
+const withZero = good.slice(); withZero.fill(0, 4 * 16, 5 * 16);
+for (const [name, data] of [['ok', good], ['nan', withNaN], ['zero', withZero]] as const) {
+  writeFeatures(join(dir, `${name}.npy`), { data, rows: 50, cols: 16 });
+}
+
+function knn(...args: string[]) {
+  return spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'knn', '--out', join(dir, 'o.npz'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
+}
+
+const cases: [string, string[], RegExp][] = [
+  ['dimension mismatch', ['--features', join(dir, 'ok.npy'), '--dim', '8'], /ok\.npy: features have dimension 16, expected 8/],
+  ['NaN row', ['--features', join(dir, 'nan.npy')], /nan\.npy: row 3 holds NaN/],
+  ['all-zero row', ['--features', join(dir, 'zero.npy')], /zero\.npy: row 4 is all zeros \(cosine similarity is undefined\)/],
+  ['k ≥ N', ['--features', join(dir, 'ok.npy'), '--k', '50'], /k = 50 must be smaller than the number of features \(50\)/],
+  ['unknown method', ['--features', join(dir, 'ok.npy'), '--method', 'ivf'], /--method must be exact or hnsw, got "ivf"/],
+  ['.bin without --dim', ['--features', join(dir, 'missing.bin')], /needs its dimension \(--dim D\)/],
+];
+
+for (const [what, args, message] of cases) {
+  test(`facet knn refuses ${what} with a clear error`, () => {
+    const r = knn(...args);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, message);
+  });
+}

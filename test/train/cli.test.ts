@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
+import { Random } from '../../src/data/random.js';
+import { repoRoot } from '../helpers/golden.js';
+
+const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {
+  encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' },
+});
+
+test('facet train on precomputed features writes config, metrics, checkpoint and result; resume of a finished run adds nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'facet-train-cli-'));
+  const r = new Random(4);
+  const n = 120, d = 6;
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 6);
+  const data = Float32Array.from({ length: n * d }, (_, i) => (Math.floor(i / d) % 6 === i % d ? 3 : 0) + r.normal() * 0.3);
+  writeFeatures(join(dir, 'f.npy'), { data, rows: n, cols: d });
+  writeLabels(join(dir, 'l.meta'), labels);
+  const run = join(dir, 'run');
+  const args = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--loss', 'broadface', '--queue-size', '50',
+    '--compensate', '--epochs', '2', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4', '--val-fraction', '0.34', '--backend', 'cpu'];
+  const res = facet('train', ...args, '--out', run);
+  assert.equal(res.status, 0, res.stderr);
+  const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+  assert.equal(out.numClasses, 4);
+  assert.equal(out.trainSamples, 80);
+  for (const f of ['config.json', 'metrics.jsonl', 'checkpoint.json', 'result.json']) assert.ok(existsSync(join(run, f)), f);
+  const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.filter((l) => l.kind === 'step').length, 8);
+  assert.ok(typeof lines.at(-1).val['recall@1'] === 'number');
+  const again = facet('train', ...args, '--resume', run);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, lines.length);
+});
+
+test('facet train: unknown dataset and negative queue size are refused with the option named', () => {
+  const a = facet('train', '--dataset', 'imagenet', '--backend', 'cpu');
+  assert.notEqual(a.status, 0);
+  assert.match(a.stderr, /--dataset: unknown or not yet available "imagenet"/);
+  const b = facet('train', '--dataset', 'fashion-mnist', '--queue-size', '-3');
+  assert.notEqual(b.status, 0);
+  assert.match(b.stderr, /--queue-size must be a non-negative integer, got "-3"/);
+});
+
+test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'facet-train-int-'));
+  const r = new Random(5);
+  const n = 400, d = 8;
+  writeFeatures(join(dir, 'f.npy'), { data: Float32Array.from({ length: n * d }, () => r.normal()), rows: n, cols: d });
+  writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 5));
+  const run = join(dir, 'run');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/facet.js'), 'train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'),
+    '--epochs', '1000', '--batch-size', '8', '--val-fraction', '0', '--backend', 'cpu', '--out', run], { env: { ...process.env, FACET_QUIET: '1' } });
+  let stdout = '';
+  child.stdout.on('data', (b) => { stdout += b; });
+  const metrics = join(run, 'metrics.jsonl');
+  while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 50));
+  child.kill('SIGINT');
+  const code = await new Promise((res) => child.on('exit', res));
+  assert.equal(code, 0);
+  assert.equal(JSON.parse(stdout.trim().split('\n').at(-1)!).interrupted, true);
+  const ckpt = JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8'));
+  assert.ok(ckpt.globalStep >= 1 && ckpt.epoch < 1000);
+});
