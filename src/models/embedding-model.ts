@@ -16,6 +16,12 @@ export interface EmbeddingModel {
   setTraining?(training: boolean): void;
   /** input [B, ...inputShape] → raw embeddings [B, embeddingDim] */
   forward(x: tf.Tensor): tf.Tensor2D;
+  /**
+   * Present on models with their own backward pass (facet's layers over the native kernels), which
+   * train without tfjs autodiff: a training-mode forward of `batch` inputs, then `backward` of dL/de
+   * gives every trainable parameter's gradient by name.
+   */
+  trainForward?(x: Float32Array, batch: number): { embedding: Float32Array; backward(gradEmbedding: Float32Array): Map<string, Float32Array> };
 }
 
 /** Xavier-uniform init (as the reference's W and torch's Linear are close to) from a seeded source. */

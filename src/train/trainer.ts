@@ -170,20 +170,26 @@ export function trainStep(
   const d = model.embeddingDim;
   let out: Omit<StepResult, 'modelGrads'> | undefined;
   let gradE: Float32Array | undefined;
-  const vars = [...model.params.values()].filter((v) => v.trainable);
-  model.setTraining?.(true);
-  const { grads, value } = tf.variableGrads(() => {
-    const e = model.forward(tf.tensor(batch.x, [B, ...model.inputShape]));
-    const eData = Float32Array.from(e.dataSync() as Float32Array);
+  const lossOf = (eData: Float32Array) => {
     if (head) {
       const s = head.step(eData, batch.labels, weight);
       out = { loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, gradW: s.gradW };
-      gradE = s.gradEmbedding;
-    } else {
-      const s = marginLoss({ x: eData, labels: batch.labels, n: B, weight, numClasses, dim: d }, { ...marginOpts, wantGradX: true, wantGradW: true });
-      out = { loss: s.loss, batchLoss: s.loss, broadLoss: 0, gradW: s.gradW! };
-      gradE = s.gradX!;
+      return s.gradEmbedding;
     }
+    const s = marginLoss({ x: eData, labels: batch.labels, n: B, weight, numClasses, dim: d }, { ...marginOpts, wantGradX: true, wantGradW: true });
+    out = { loss: s.loss, batchLoss: s.loss, broadLoss: 0, gradW: s.gradW! };
+    return s.gradX!;
+  };
+  model.setTraining?.(true);
+  if (model.trainForward) {
+    const f = model.trainForward(batch.x, B);
+    const modelGrads = f.backward(lossOf(f.embedding));
+    return { ...out!, modelGrads };
+  }
+  const vars = [...model.params.values()].filter((v) => v.trainable);
+  const { grads, value } = tf.variableGrads(() => {
+    const e = model.forward(tf.tensor(batch.x, [B, ...model.inputShape]));
+    gradE = lossOf(Float32Array.from(e.dataSync() as Float32Array));
     // a scalar whose gradient w.r.t. e is exactly the head's dL/de
     return tf.sum(tf.mul(e, tf.tensor2d(gradE, [B, d])));
   }, vars);
