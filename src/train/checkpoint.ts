@@ -3,28 +3,30 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../data/files/index.js';
 
 /**
- * Everything a run needs to continue exactly: model parameters, the head's W, the BroadFace queue,
+ * Everything a run needs to continue exactly: model parameters, each head's W and BroadFace queue,
  * optimiser moments, schedule position (epoch), the position in the epoch's sample order, RNG state
  * and how many metrics lines had been written. One JSON file with float arrays as base64, written
  * atomically (temp file + rename), so an interrupted save never leaves a half-written checkpoint.
  */
 export interface Checkpoint {
-  version: 1;
+  version: 2;
   config: Record<string, unknown>;
   epoch: number;
   /** batches done in `epoch` */
   stepInEpoch: number;
   globalStep: number;
-  /** the sample order of the current epoch */
-  order: Int32Array;
+  /** each data source's sample order and position in it */
+  cursors: { order: Int32Array; pos: number }[];
   rng: { state: number; spareNormal?: number };
   params: Record<string, { shape: number[]; data: Float32Array }>;
-  weight: Float32Array;
-  queue: { features: Float32Array; proxies: Float32Array; labels: Int32Array };
+  /** per classifier head: W and the BroadFace queue (empty without one) */
+  heads: { weight: Float32Array; queue: { features: Float32Array; proxies: Float32Array; labels: Int32Array } }[];
   optimizer: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> };
   metricsLines: number;
   history: Record<string, unknown>[];
   epochLoss: { sum: number; steps: number };
+  /** the best validation epoch so far and its parameters */
+  best?: { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> };
 }
 
 export const checkpointFile = (runDir: string) => join(runDir, 'checkpoint.json');
@@ -54,6 +56,6 @@ export function loadCheckpoint(runDir: string): Checkpoint {
   const file = checkpointFile(runDir);
   if (!existsSync(file)) throw new Error(`--resume ${runDir}: no checkpoint.json there`);
   const c = JSON.parse(readFileSync(file, 'utf8'), decode) as Checkpoint;
-  if (c.version !== 1) throw new Error(`${file}: unsupported checkpoint version ${c.version}`);
+  if (c.version !== 2) throw new Error(`${file}: checkpoint version ${c.version} is not this facet's (2); train again or use the facet that wrote it`);
   return c;
 }

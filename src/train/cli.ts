@@ -7,7 +7,7 @@ import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } f
 import { limitSamples, loadTrainingData } from './load-dataset.js';
 import type { OptimizerKind } from './optimizer.js';
 import { splitByClass } from './samples.js';
-import { recallAtK, train } from './trainer.js';
+import { recallAtK, setParams, train } from './trainer.js';
 
 interface TrainCliOptions {
   dataset: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
@@ -77,7 +77,15 @@ export function registerTrain(program: Command): void {
       const runDir = o.resume ?? o.out;
       const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined });
       const test = data.test && !r.interrupted ? limitSamples(data.test, o.limit) : undefined;
-      const result = { backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1), test: test && { samples: test.n, ...recallAtK(r.model, test, o.recall) } };
+      const lastTest = test && recallAtK(r.model, test, o.recall);
+      // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
+      if (r.best && test) setParams(r.model, r.best.params, 'best epoch');
+      const bestTest = r.best && test && recallAtK(r.model, test, o.recall);
+      const result = {
+        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
+        test: test && { samples: test.n, ...lastTest },
+        validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
+      };
       writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
       process.stdout.write(JSON.stringify(result) + '\n');
     });

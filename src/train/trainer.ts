@@ -3,16 +3,22 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
-import { BroadFaceHead } from '../heads/broadface.js';
-import { marginLoss } from '../heads/margin-loss.js';
-import { embed, xavierUniform, type EmbeddingModel } from '../models/embedding-model.js';
+import type { BroadFaceHead } from '../heads/broadface.js';
+import { embed, type EmbeddingModel } from '../models/embedding-model.js';
 import { progress } from '../cli/progress.js';
 import { buildModel } from './build-model.js';
+import { ClassifierHead } from './head-state.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
 import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
 import { gatherRows, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
+
+/** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
+export interface ExtraHead {
+  samples: Samples;
+  numClasses: number;
+}
 
 export interface TrainOptions {
   runDir: string;
@@ -20,63 +26,76 @@ export interface TrainOptions {
   train: Samples;
   /** classes of the head (training labels must be 0…numClasses−1) */
   numClasses: number;
+  /**
+   * A second head (pseudo-labelled data): each batch then takes ⌊B/2⌋ rows from it and the rest from
+   * `train`, each head's loss is the mean over its rows, and the loss is their size-weighted sum, as
+   * the joint framework of the NAAN authors. An epoch is as many steps as the longer source needs;
+   * each source reshuffles when it runs out.
+   */
+  extraHead?: ExtraHead;
   /** class-disjoint validation samples, evaluated after each epoch */
   val?: Samples;
   /** continue from runDir/checkpoint.json */
   resume?: boolean;
+  /** start from these model parameters instead of the seeded init (warm start) */
+  init?: Record<string, { shape: number[]; data: Float32Array }>;
   /** stop (with a checkpoint) after this many steps in total: interruption, for tests */
   stopAfterSteps?: number;
 }
 
 export interface TrainResult {
   model: EmbeddingModel;
+  /** W of the first head */
   weight: Float32Array;
+  /** the first head's BroadFace state */
   head?: BroadFaceHead;
+  heads: ClassifierHead[];
   history: Record<string, unknown>[];
+  /** the epoch with the best validation Recall@K (first K) and its parameters */
+  best?: BestEpoch;
   /** true when stopped early (Ctrl-C or stopAfterSteps) with a checkpoint saved */
   interrupted: boolean;
 }
 
 /**
- * Trains an embedding network with an ArcFace / CosFace / BroadFace head. Per step: the model's
- * forward in tfjs, the head's closed-form gradients in float code (src/heads), dL/d(embedding)
- * fed back into tfjs as the upstream gradient, then facet's optimiser on the model parameters and W.
- * Everything random comes from one seeded Random whose state is checkpointed, so a resumed run
- * continues the uninterrupted trajectory exactly.
+ * Trains an embedding network with ArcFace / CosFace / BroadFace heads. Per step: the model's
+ * forward (tfjs autodiff, or the model's own backward pass), each head's closed-form gradients in
+ * float code (src/heads), dL/d(embedding) fed back as the upstream gradient, then facet's optimiser
+ * on the model parameters and every W. Everything random comes from one seeded Random whose state is
+ * checkpointed, so a resumed run continues the uninterrupted trajectory exactly.
  */
 export async function train(o: TrainOptions): Promise<TrainResult> {
   const c = o.config;
   validateTrainConfig(c);
-  checkLabels(o.train, o.numClasses);
+  checkLabels(o.train, o.numClasses, 'training');
+  if (o.extraHead) checkLabels(o.extraHead.samples, o.extraHead.numClasses, 'second-head');
   mkdirSync(o.runDir, { recursive: true });
   const metricsPath = join(o.runDir, 'metrics.jsonl');
   const ckpt = o.resume ? loadCheckpoint(o.runDir) : undefined;
-  if (ckpt) checkSameConfig(ckpt, c, o.runDir);
+  if (ckpt) checkSameConfig(ckpt, c, o.runDir, o.extraHead !== undefined);
 
   const rng = new Random(c.seed);
   const model = buildModel(c, o.train.sampleShape, rng);
-  const d = c.embeddingDim;
-  const weight = xavierUniform(d, o.numClasses, o.numClasses * d, () => rng.next());
-  const margin = c.margin ?? (c.loss === 'cosface' ? 0.35 : 0.5);
-  const marginOpts = { kind: c.loss === 'cosface' ? 'cosface' as const : 'arcface' as const, scale: c.scale, margin };
-  const head = c.loss === 'broadface'
-    ? new BroadFaceHead(o.numClasses, d, { ...marginOpts, queueSize: c.queueSize, compensate: c.compensate })
-    : undefined;
+  if (o.init) setParams(model, o.init, 'init');
+  const sources: Samples[] = [o.train, ...(o.extraHead ? [o.extraHead.samples] : [])];
+  const heads = [o.numClasses, ...(o.extraHead ? [o.extraHead.numClasses] : [])].map((k) => new ClassifierHead(k, c.embeddingDim, c, rng));
+  const rows = sources.length === 1 ? [c.batchSize] : [c.batchSize - Math.floor(c.batchSize / 2), Math.floor(c.batchSize / 2)];
+  if (rows.some((r) => r < 1)) throw new Error(`--batch-size ${c.batchSize}: two heads need at least 2 rows per batch`);
   const opt: OptimizerOptions = { kind: c.optimizer, weightDecay: c.weightDecay, momentum: c.momentum, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   let optState: OptimizerState = emptyOptimizerState();
   let epoch = 0, stepInEpoch = 0, globalStep = 0;
-  let order: Int32Array | undefined;
+  let cursors: Cursor[] = sources.map(() => ({ order: new Int32Array(0), pos: 0 }));
   let history: Record<string, unknown>[] = [];
+  let best: BestEpoch | undefined;
   /** running loss of the current epoch (checkpointed, so a resumed epoch reports the whole epoch's mean) */
   let epochLoss = { sum: 0, steps: 0 };
   let live = rng;
 
   if (ckpt) {
-    for (const [name, v] of model.params) v.assign(tf.tensor(ckpt.params[name].data, ckpt.params[name].shape));
-    weight.set(ckpt.weight);
-    head?.queue.restore(ckpt.queue);
+    setParams(model, ckpt.params, 'checkpoint');
+    ckpt.heads.forEach((h, i) => { heads[i].weight.set(h.weight); heads[i].broadFace?.queue.restore(h.queue); });
     optState = ckpt.optimizer;
-    ({ epoch, stepInEpoch, globalStep, order, history, epochLoss } = ckpt);
+    ({ epoch, stepInEpoch, globalStep, cursors, history, epochLoss, best } = ckpt);
     live = Random.restore(ckpt.rng);
     truncateLines(metricsPath, ckpt.metricsLines);
   } else {
@@ -86,21 +105,23 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   const save = () => saveCheckpoint(o.runDir, snapshot());
   const snapshot = (): Checkpoint => ({
-    version: 1, config: { ...c }, epoch, stepInEpoch, globalStep, order: order ?? new Int32Array(0), rng: live.save(),
-    params: Object.fromEntries([...model.params].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.dataSync() as Float32Array) }])),
-    weight, queue: head?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) },
-    optimizer: optState, metricsLines: countLines(metricsPath), history, epochLoss,
+    version: 2, config: { ...c }, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
+    heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
+    optimizer: optState, metricsLines: countLines(metricsPath), history, epochLoss, best,
   });
 
   let stopRequested = false;
   const onSigint = () => { stopRequested = true; };
   process.on('SIGINT', onSigint);
   const log = (row: Record<string, unknown>) => appendFileSync(metricsPath, JSON.stringify(row) + '\n');
-  const n = o.train.n;
-  const stepsPerEpoch = Math.ceil(n / c.batchSize);
+  // one head: an epoch is one pass (the last batch may be short); two heads: the longer source's pass
+  const stepsPerEpoch = Math.max(...sources.map((s, i) => Math.ceil(s.n / rows[i])));
+  const take = (h: number) => {
+    const want = sources.length === 1 ? Math.min(rows[0], sources[0].n - stepInEpoch * rows[0]) : rows[h];
+    return drawBatch(sources[h], cursors[h], want, live);
+  };
   try {
     while (epoch < c.epochs) {
-      order ??= live.shuffle(Int32Array.from({ length: n }, (_, i) => i));
       const lr = multiStepLr(c.lr, c.milestones, c.gamma, epoch);
       const headLr = multiStepLr(c.headLr ?? c.lr, c.milestones, c.gamma, epoch);
       const bar = progress(`epoch ${epoch + 1}/${c.epochs}`, stepsPerEpoch, 'steps');
@@ -111,17 +132,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         if (stopRequested || (o.stopAfterSteps !== undefined && globalStep >= o.stopAfterSteps)) {
           bar.stop();
           save();
-          return { model, weight, head, history, interrupted: true };
+          return { model, weight: heads[0].weight, head: heads[0].broadFace, heads, history, best, interrupted: true };
         }
-        const idx = order.subarray(stepInEpoch * c.batchSize, Math.min(n, (stepInEpoch + 1) * c.batchSize));
-        const s = trainStep(model, weight, head, gatherRows(o.train, idx), o.numClasses, marginOpts);
-        applyUpdate(model, weight, s, lr, headLr, opt, optState);
+        const parts = sources.map((_, h) => gatherRows(sources[h], take(h)));
+        const s = trainStep(model, heads, parts);
+        applyUpdate(model, heads, s, lr, headLr, opt, optState);
         stepInEpoch++;
         globalStep++;
         epochLoss.sum += s.loss;
         epochLoss.steps++;
-        samples += idx.length;
-        log({ kind: 'step', epoch: epoch + 1, step: globalStep, loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, queue: head?.queue.length ?? 0, lr, headLr });
+        samples += parts.reduce((a, p) => a + p.labels.length, 0);
+        log({ kind: 'step', epoch: epoch + 1, step: globalStep, loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, ...(heads.length > 1 && { headLosses: s.headLosses }), queue: heads[0].broadFace?.queue.length ?? 0, lr, headLr });
         bar.tick();
         if (c.checkpointEvery > 0 && globalStep % c.checkpointEvery === 0) save();
         // let the event loop run so that a Ctrl-C reaches onSigint between steps
@@ -130,24 +151,62 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       bar.stop();
       const seconds = (Date.now() - t0) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
-      if (o.val) row.val = recallAtK(model, o.val, c.evalKs);
+      if (o.val) {
+        const val = recallAtK(model, o.val, c.evalKs);
+        row.val = val;
+        const score = Object.values(val)[0];
+        if (score !== undefined && (!best || score > best.score)) best = { epoch: epoch + 1, metric: Object.keys(val)[0], score, params: paramsOf(model) };
+      }
       log(row);
       history.push(row);
-      // the checkpoint at an epoch's end points at the next epoch, whose order is drawn when it begins
       epoch++;
       stepInEpoch = 0;
-      order = undefined;
       epochLoss = { sum: 0, steps: 0 };
       save();
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  return { model, weight, head, history, interrupted: false };
+  return { model, weight: heads[0].weight, head: heads[0].broadFace, heads, history, best, interrupted: false };
 }
 
-/** One optimiser step on the model parameters (lr) and W (headLr). */
-export function applyUpdate(model: EmbeddingModel, weight: Float32Array, s: StepResult, lr: number, headLr: number, opt: OptimizerOptions, state: OptimizerState): void {
+/** A source's sample order and how far the current pass has got. */
+export interface Cursor { order: Int32Array; pos: number }
+
+/** The next `count` indices of a source, reshuffling (from `rng`) whenever its pass is used up. */
+function drawBatch(s: Samples, cur: Cursor, count: number, rng: Random): Int32Array {
+  const out = new Int32Array(count);
+  for (let filled = 0; filled < count; ) {
+    if (cur.pos >= cur.order.length) {
+      cur.order = rng.shuffle(Int32Array.from({ length: s.n }, (_, i) => i));
+      cur.pos = 0;
+    }
+    const n = Math.min(count - filled, cur.order.length - cur.pos);
+    out.set(cur.order.subarray(cur.pos, cur.pos + n), filled);
+    cur.pos += n;
+    filled += n;
+  }
+  return out;
+}
+
+export interface BestEpoch { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> }
+
+export function paramsOf(model: EmbeddingModel): Record<string, { shape: number[]; data: Float32Array }> {
+  return Object.fromEntries([...model.params].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.dataSync() as Float32Array) }]));
+}
+
+/** Loads parameters by name; every model parameter must be there with its shape. */
+export function setParams(model: EmbeddingModel, params: Record<string, { shape: number[]; data: Float32Array }>, from: string): void {
+  for (const [name, v] of model.params) {
+    const p = params[name];
+    if (!p) throw new Error(`${from}: no parameter "${name}" for this ${model.kind} model`);
+    if (p.shape.join() !== v.shape.join()) throw new Error(`${from}: parameter "${name}" has shape [${p.shape}], the model needs [${v.shape}]`);
+    v.assign(tf.tensor(p.data, v.shape));
+  }
+}
+
+/** One optimiser step on the model parameters (lr) and every head's W (headLr). */
+export function applyUpdate(model: EmbeddingModel, heads: ClassifierHead[], s: StepResult, lr: number, headLr: number, opt: OptimizerOptions, state: OptimizerState): void {
   state.step++;
   for (const [name, v] of model.params) {
     if (!v.trainable) continue;
@@ -155,42 +214,49 @@ export function applyUpdate(model: EmbeddingModel, weight: Float32Array, s: Step
     optimizerUpdate(name, p, s.modelGrads.get(name)!, lr, opt, state);
     tf.tidy(() => v.assign(tf.tensor(p, v.shape)));
   }
-  optimizerUpdate('head.weight', weight, s.gradW, headLr, opt, state);
+  heads.forEach((h, i) => optimizerUpdate(i === 0 ? 'head.weight' : `head${i}.weight`, h.weight, s.gradW[i], headLr, opt, state));
 }
 
-export interface StepResult { loss: number; batchLoss: number; broadLoss: number; gradW: Float32Array; modelGrads: Map<string, Float32Array> }
+export interface StepResult { loss: number; batchLoss: number; broadLoss: number; headLosses: number[]; gradW: Float32Array[]; modelGrads: Map<string, Float32Array> }
 
-/** One forward/backward: tfjs embeds the batch, the head gives dL/de and dL/dW, tfjs backpropagates dL/de. */
-export function trainStep(
-  model: EmbeddingModel, weight: Float32Array, head: BroadFaceHead | undefined,
-  batch: { x: Float32Array; labels: Int32Array }, numClasses: number,
-  marginOpts: { kind: 'arcface' | 'cosface'; scale: number; margin: number },
-): StepResult {
-  const B = batch.labels.length;
+/**
+ * One forward/backward over the rows of every head's part (concatenated, so BatchNorm sees the whole
+ * batch): each head's loss on its rows, weighted by its share of the batch, gives dL/de and dL/dW.
+ */
+export function trainStep(model: EmbeddingModel, heads: ClassifierHead[], parts: { x: Float32Array; labels: Int32Array }[]): StepResult {
+  const B = parts.reduce((a, p) => a + p.labels.length, 0);
   const d = model.embeddingDim;
-  let out: Omit<StepResult, 'modelGrads'> | undefined;
-  let gradE: Float32Array | undefined;
-  const lossOf = (eData: Float32Array) => {
-    if (head) {
-      const s = head.step(eData, batch.labels, weight);
-      out = { loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, gradW: s.gradW };
-      return s.gradEmbedding;
-    }
-    const s = marginLoss({ x: eData, labels: batch.labels, n: B, weight, numClasses, dim: d }, { ...marginOpts, wantGradX: true, wantGradW: true });
-    out = { loss: s.loss, batchLoss: s.loss, broadLoss: 0, gradW: s.gradW! };
-    return s.gradX!;
+  const x = parts.length === 1 ? parts[0].x : concat(parts.map((p) => p.x));
+  const out: Omit<StepResult, 'modelGrads'> = { loss: 0, batchLoss: 0, broadLoss: 0, headLosses: [], gradW: [] };
+  const lossOf = (e: Float32Array) => {
+    const gradE = new Float32Array(B * d);
+    let row = 0;
+    parts.forEach((p, h) => {
+      const n = p.labels.length;
+      const share = n / B;
+      const s = heads[h].loss(e.subarray(row * d, (row + n) * d), p.labels);
+      out.loss += share * s.loss;
+      out.batchLoss += share * s.batchLoss;
+      out.broadLoss += share * s.broadLoss;
+      out.headLosses.push(s.loss);
+      for (let i = 0; i < s.gradE.length; i++) gradE[row * d + i] = share * s.gradE[i];
+      if (share !== 1) for (let i = 0; i < s.gradW.length; i++) s.gradW[i] *= share;
+      out.gradW.push(s.gradW);
+      row += n;
+    });
+    return gradE;
   };
   model.setTraining?.(true);
   if (model.trainForward) {
-    const f = model.trainForward(batch.x, B);
+    const f = model.trainForward(x, B);
     const modelGrads = f.backward(lossOf(f.embedding));
-    return { ...out!, modelGrads };
+    return { ...out, modelGrads };
   }
   const vars = [...model.params.values()].filter((v) => v.trainable);
   const { grads, value } = tf.variableGrads(() => {
-    const e = model.forward(tf.tensor(batch.x, [B, ...model.inputShape]));
-    gradE = lossOf(Float32Array.from(e.dataSync() as Float32Array));
-    // a scalar whose gradient w.r.t. e is exactly the head's dL/de
+    const e = model.forward(tf.tensor(x, [B, ...model.inputShape]));
+    const gradE = lossOf(Float32Array.from(e.dataSync() as Float32Array));
+    // a scalar whose gradient w.r.t. e is exactly the heads' dL/de
     return tf.sum(tf.mul(e, tf.tensor2d(gradE, [B, d])));
   }, vars);
   value.dispose();
@@ -199,7 +265,14 @@ export function trainStep(
     if (v.trainable) modelGrads.set(name, Float32Array.from(grads[v.name].dataSync() as Float32Array));
   }
   tf.dispose(grads);
-  return { ...out!, modelGrads };
+  return { ...out, modelGrads };
+}
+
+function concat(xs: Float32Array[]): Float32Array {
+  const out = new Float32Array(xs.reduce((a, x) => a + x.length, 0));
+  let at = 0;
+  for (const x of xs) { out.set(x, at); at += x.length; }
+  return out;
 }
 
 /** Recall@K (percent) of the L2-normalised embeddings, leave-one-out, as the reference's SOP protocol. */
@@ -210,14 +283,15 @@ export function recallAtK(model: EmbeddingModel, s: Samples, ks: number[]): Reco
   return Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]]));
 }
 
-function checkLabels(s: Samples, numClasses: number): void {
+function checkLabels(s: Samples, numClasses: number, what: string): void {
   for (let i = 0; i < s.n; i++) {
     const y = s.labels[i];
-    if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) throw new Error(`training label ${y} of sample ${i} is outside the head's classes 0…${numClasses - 1}`);
+    if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) throw new Error(`${what} label ${y} of sample ${i} is outside the head's classes 0…${numClasses - 1}`);
   }
 }
 
-function checkSameConfig(ckpt: Checkpoint, c: TrainConfig, runDir: string): void {
+function checkSameConfig(ckpt: Checkpoint, c: TrainConfig, runDir: string, twoHeads: boolean): void {
+  if (ckpt.heads.length !== (twoHeads ? 2 : 1)) throw new Error(`--resume ${runDir}: the checkpoint has ${ckpt.heads.length} head(s), this run ${twoHeads ? 2 : 1}`);
   for (const key of ['loss', 'queueSize', 'compensate', 'model', 'embeddingDim', 'batchSize', 'seed'] as const) {
     if (JSON.stringify(ckpt.config[key]) !== JSON.stringify(c[key])) {
       throw new Error(`--resume ${runDir}: the checkpoint was trained with ${key} = ${JSON.stringify(ckpt.config[key])}, not ${JSON.stringify(c[key])}`);

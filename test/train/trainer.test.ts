@@ -73,3 +73,35 @@ test('bad configs and labels get errors naming the option', async () => {
   await assert.rejects(train({ runDir: dir, config: { ...small, seed: 9 }, train: data, numClasses: 3, resume: true }), /trained with seed = 3, not 9/);
   await assert.rejects(train({ runDir: tmp(), config: small, train: data, numClasses: 3, resume: true }), /no checkpoint.json there/);
 });
+
+test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch, resume exactly, and keep the best validation epoch', async () => {
+  const all = clusters(10, 12, 10, 4);
+  const { train: tr, val, numClasses } = splitByClass(all, 0.2);
+  // first 4 classes "labelled", the next 4 a second head with its own numbering
+  const pick = (keep: (y: number) => boolean, relabel: (y: number) => number): Samples => {
+    const idx = [...tr.labels.keys()].filter((i) => keep(tr.labels[i]));
+    const x = new Float32Array(idx.length * 10);
+    idx.forEach((i, r) => x.set(tr.x.subarray(i * 10, i * 10 + 10), r * 10));
+    return { x, n: idx.length, sampleShape: [10], labels: Int32Array.from(idx, (i) => relabel(tr.labels[i])) };
+  };
+  const labelled = pick((y) => y < 4, (y) => y);
+  const pseudo = { samples: pick((y) => y >= 4, (y) => y - 4), numClasses: numClasses - 4 };
+  const config: TrainConfig = { ...small, loss: 'broadface', queueSize: 30, epochs: 3 };
+  const base: Omit<TrainOptions, 'runDir'> = { config, train: labelled, numClasses: 4, extraHead: pseudo, val };
+  const whole = await train({ ...base, runDir: tmp() });
+  assert.equal(whole.heads.length, 2);
+  const dir = tmp();
+  await train({ ...base, runDir: dir, stopAfterSteps: 4 });
+  const resumed = await train({ ...base, runDir: dir, resume: true });
+  assert.deepEqual(resumed.heads[1].weight, whole.heads[1].weight);
+  for (const [name, v] of whole.model.params) assert.deepEqual(resumed.model.params.get(name)!.dataSync(), v.dataSync(), name);
+  const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'step');
+  // 48 labelled rows / 8 per batch and 48 pseudo rows / 8: 6 steps per epoch
+  assert.equal(steps.length, 18);
+  assert.equal(steps[0].headLosses.length, 2);
+  assert.ok(Math.abs(steps[0].loss - (steps[0].headLosses[0] + steps[0].headLosses[1]) / 2) < 1e-9);
+  const scores = whole.history.map((h) => (h.val as Record<string, number>)['recall@1']);
+  assert.equal(whole.best!.score, Math.max(...scores));
+  assert.equal(whole.best!.epoch, scores.indexOf(Math.max(...scores)) + 1);
+  await assert.rejects(train({ ...base, extraHead: undefined, runDir: dir, resume: true }), /the checkpoint has 2 head\(s\), this run 1/);
+});
