@@ -1,4 +1,4 @@
-// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes) and blocked top-k search, called on typed
+// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), fused BatchNorm+ReLU and max-pool (layers.cc) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
 
@@ -7,6 +7,7 @@
 
 #include "blas.h"
 #include "conv.h"
+#include "layers.h"
 #include "topk.h"
 
 namespace {
@@ -106,6 +107,89 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Sizes as non-negative integers below 2^31 elements in all; false (with a JS error) otherwise.
+bool ReadSizes(const Napi::CallbackInfo& info, size_t from, size_t count, int64_t* out, const char* what) {
+  Napi::Env env = info.Env();
+  int64_t total = 1;
+  for (size_t i = 0; i < count; i++) {
+    if (!info[from + i].IsNumber()) return Fail(env, (std::string(what) + ": sizes must be numbers").c_str());
+    out[i] = info[from + i].ToNumber().Int64Value();
+    if (out[i] < 0 || out[i] > INT32_MAX) return Fail(env, (std::string(what) + ": bad size").c_str());
+    total *= out[i];
+    if (total > INT32_MAX) return Fail(env, (std::string(what) + ": more than 2^31 elements").c_str());
+  }
+  return true;
+}
+
+float* F32(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
+
+// channelMoments(x, rows, c, mean, var)
+Napi::Value ChannelMoments(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[2];
+  if (info.Length() != 5 || !ReadSizes(info, 1, 2, s, "channelMoments")) return Fail(env, "channelMoments(x, rows, c, mean, var)"), env.Undefined();
+  if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "mean") || !CheckFloat32(env, info[4], s[1], "var")) return env.Undefined();
+  channel_moments(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), g_threads);
+  return env.Undefined();
+}
+
+// scaleShiftRelu(x, rows, c, scale, shift, y)
+Napi::Value ScaleShiftRelu(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[2];
+  if (info.Length() != 6 || !ReadSizes(info, 1, 2, s, "scaleShiftRelu")) return Fail(env, "scaleShiftRelu(x, rows, c, scale, shift, y)"), env.Undefined();
+  if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "scale") || !CheckFloat32(env, info[4], s[1], "shift") ||
+      !CheckFloat32(env, info[5], s[0] * s[1], "y")) return env.Undefined();
+  scale_shift_relu(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), F32(info[5]), g_threads);
+  return env.Undefined();
+}
+
+// bnReluBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta)
+Napi::Value BnReluBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[2];
+  if (info.Length() != 11 || !ReadSizes(info, 3, 2, s, "bnReluBackward")) return Fail(env, "bnReluBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta)"), env.Undefined();
+  const int64_t big = s[0] * s[1], c = s[1];
+  if (!CheckFloat32(env, info[0], big, "x") || !CheckFloat32(env, info[1], big, "y") || !CheckFloat32(env, info[2], big, "dy") ||
+      !CheckFloat32(env, info[5], c, "mean") || !CheckFloat32(env, info[6], c, "invstd") || !CheckFloat32(env, info[7], c, "gamma") ||
+      !CheckFloat32(env, info[8], big, "dx") || !CheckFloat32(env, info[9], c, "dgamma") || !CheckFloat32(env, info[10], c, "dbeta")) return env.Undefined();
+  bn_relu_backward(F32(info[0]), F32(info[1]), F32(info[2]), s[0], c, F32(info[5]), F32(info[6]), F32(info[7]), F32(info[8]), F32(info[9]),
+                   F32(info[10]), g_threads);
+  return env.Undefined();
+}
+
+bool CheckInt32(Napi::Env env, const Napi::Value& v, size_t need, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) return Fail(env, (std::string(what) + " must be an Int32Array").c_str());
+  if (v.As<Napi::Int32Array>().ElementLength() < need) return Fail(env, (std::string(what) + " is shorter than its stated shape").c_str());
+  return true;
+}
+
+// maxPool2x2Forward(x, n, h, w, c, y, argmax)
+Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[4];
+  if (info.Length() != 7 || !ReadSizes(info, 1, 4, s, "maxPool2x2Forward")) return Fail(env, "maxPool2x2Forward(x, n, h, w, c, y, argmax)"), env.Undefined();
+  const int64_t out = s[0] * (s[1] / 2) * (s[2] / 2) * s[3];
+  if (!CheckFloat32(env, info[0], s[0] * s[1] * s[2] * s[3], "x") || !CheckFloat32(env, info[5], out, "y") || !CheckInt32(env, info[6], out, "argmax")) return env.Undefined();
+  max_pool2x2_forward(F32(info[0]), s[0], s[1], s[2], s[3], F32(info[5]), info[6].As<Napi::Int32Array>().Data(), g_threads);
+  return env.Undefined();
+}
+
+// maxPool2x2Backward(dy, argmax, n, h, w, c, dx)
+Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[4];
+  if (info.Length() != 7 || !ReadSizes(info, 2, 4, s, "maxPool2x2Backward")) return Fail(env, "maxPool2x2Backward(dy, argmax, n, h, w, c, dx)"), env.Undefined();
+  const int64_t in = s[0] * s[1] * s[2] * s[3], out = s[0] * (s[1] / 2) * (s[2] / 2) * s[3];
+  if (!CheckFloat32(env, info[0], out, "dy") || !CheckInt32(env, info[1], out, "argmax") || !CheckFloat32(env, info[6], in, "dx")) return env.Undefined();
+  const int32_t* arg = info[1].As<Napi::Int32Array>().Data();
+  for (int64_t i = 0; i < out; i++) {
+    if (arg[i] < 0 || arg[i] >= in) return Fail(env, "maxPool2x2Backward: argmax index out of range"), env.Undefined();
+  }
+  max_pool2x2_backward(F32(info[0]), arg, s[0], s[1], s[2], s[3], F32(info[6]), g_threads);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].ToNumber().Int32Value();
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
@@ -124,6 +208,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2d<ConvPass::kForward>));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2d<ConvPass::kBackpropInput>));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilter>));
+  exports.Set("channelMoments", Napi::Function::New(env, ChannelMoments));
+  exports.Set("scaleShiftRelu", Napi::Function::New(env, ScaleShiftRelu));
+  exports.Set("bnReluBackward", Napi::Function::New(env, BnReluBackward));
+  exports.Set("maxPool2x2Forward", Napi::Function::New(env, MaxPoolForward));
+  exports.Set("maxPool2x2Backward", Napi::Function::New(env, MaxPoolBackward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;

@@ -7,6 +7,7 @@ import { registerKnn } from './knn.js';
 import { registerDemo } from './demo.js';
 import { registerEval } from '../eval/cli.js';
 import { registerTrain } from '../train/cli.js';
+import { registerEmbed } from '../train/embed-cli.js';
 import { registerCluster } from '../cluster/cli.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
@@ -19,5 +20,6 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerEval(program);
   registerTrain(program);
+  registerEmbed(program);
   registerCluster(program);
 }

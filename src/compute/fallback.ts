@@ -1,6 +1,7 @@
 import type { Kernels, TopK, TopKOptions } from './kernels.js';
 import { convKernels } from './conv-fallback.js';
 import { batchedSgemm } from './batched.js';
+import { layerFallbackKernels } from './layers-fallback.js';
 
 /** Portable TypeScript kernels: same results as the native addon, slower. */
 function sgemm(
@@ -69,5 +70,5 @@ function topkInnerProduct(
 }
 
 export const fallbackKernels: Kernels = {
-  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), topkInnerProduct,
+  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, topkInnerProduct,
 };

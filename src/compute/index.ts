@@ -3,7 +3,7 @@ import type { Kernels } from './kernels.js';
 import { fallbackKernels } from './fallback.js';
 import { loadAddon, nativeKernels, addonLoadError } from './native.js';
 
-export type { ConvShape, Kernels, TopK, TopKOptions } from './kernels.js';
+export type { ConvShape, Kernels, LayerKernels, TopK, TopKOptions } from './kernels.js';
 export { fallbackKernels } from './fallback.js';
 export { addonLoadError };
 

@@ -4,8 +4,10 @@
  * (`fallback`), chosen by `kernels()`.
  */
 import type { ConvShape } from './conv-shape.js';
+import type { LayerKernels } from './layer-kernels.js';
 
 export type { ConvShape } from './conv-shape.js';
+export type { LayerKernels } from './layer-kernels.js';
 
 export interface TopK {
   /** nq×k row-major; -1 where fewer than k candidates exist. */
@@ -19,7 +21,7 @@ export interface TopKOptions {
   selfOffset?: number;
 }
 
-export interface Kernels {
+export interface Kernels extends LayerKernels {
   readonly name: 'native' | 'fallback';
   /**
    * Row-major C = alpha·op(A)·op(B) + beta·C with op(A) m×k and op(B) k×n.

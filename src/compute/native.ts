@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Kernels, TopK, TopKOptions } from './kernels.js';
 import { batchedSgemm } from './batched.js';
 import { type ConvShape, convShapeArray } from './conv-shape.js';
+import { checkedLayerKernels, type LayerKernels } from './layer-kernels.js';
 
-interface Addon {
+interface Addon extends LayerKernels {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   topkInnerProduct(q: Float32Array, nq: number, b: Float32Array, nb: number, dim: number, k: number, self: number, idx: Int32Array, scores: Float32Array): void;
   conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array): void;
@@ -51,6 +52,7 @@ export function nativeKernels(addon: Addon): Kernels {
     conv2dForward: (s: ConvShape, x, f, y) => addon.conv2dForward(convShapeArray(s), x, f, y),
     conv2dBackpropInput: (s: ConvShape, dy, f, dx) => addon.conv2dBackpropInput(convShapeArray(s), dy, f, dx),
     conv2dBackpropFilter: (s: ConvShape, x, dy, df) => addon.conv2dBackpropFilter(convShapeArray(s), x, dy, df),
+    ...checkedLayerKernels(addon),
     topkInnerProduct(queries, nq, base, nb, dim, k, options: TopKOptions = {}): TopK {
       const indices = new Int32Array(nq * k);
       const scores = new Float32Array(nq * k);

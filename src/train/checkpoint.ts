@@ -54,7 +54,7 @@ export function saveCheckpoint(runDir: string, c: Checkpoint): void {
 
 export function loadCheckpoint(runDir: string): Checkpoint {
   const file = checkpointFile(runDir);
-  if (!existsSync(file)) throw new Error(`--resume ${runDir}: no checkpoint.json there`);
+  if (!existsSync(file)) throw new Error(`${runDir}: no checkpoint.json there (not a facet train run folder)`);
   const c = JSON.parse(readFileSync(file, 'utf8'), decode) as Checkpoint;
   if (c.version !== 2) throw new Error(`${file}: checkpoint version ${c.version} is not this facet's (2); train again or use the facet that wrote it`);
   return c;

@@ -10,7 +10,7 @@ import { splitByClass } from './samples.js';
 import { recallAtK, setParams, train } from './trainer.js';
 
 interface TrainCliOptions {
-  dataset: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
+  dataset: string; root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
   loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
   model?: ModelKind; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
@@ -35,7 +35,8 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json)')
-    .requiredOption('--dataset <name>', 'fashion-mnist, or features:PATH (.npy/.npz/.bin) with --labels')
+    .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root), or features:PATH (.npy/.npz/.bin) with --labels')
+    .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--labels <file>', 'labels of features:PATH')
     .option('--test-features <file>', 'test features for the final Recall@K')
     .option('--test-labels <file>', 'labels of --test-features')
@@ -66,7 +67,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/train')
     .action(async (o: TrainCliOptions) => {
       const backend = await setupBackend(o.backend);
-      const data = loadTrainingData(o.dataset, o);
+      const data = await loadTrainingData(o.dataset, o);
       const { train: tr, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,

@@ -1,52 +1,39 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { join } from 'node:path';
 import { readFeatures, readLabels } from '../data/files/index.js';
+import { openDataset } from '../data/datasets/index.js';
 import type { Samples } from './samples.js';
 
-export const fashionMnistDir = process.env.FACET_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
+/** Datasets small enough to hold decoded in memory, read through src/data/datasets. */
+const IN_MEMORY = ['fashion-mnist', 'glyphs'];
 
-/** Reads an IDX file (optionally gzipped): the MNIST / Fashion-MNIST format. */
-function readIdx(path: string): { dims: number[]; data: Uint8Array } {
-  if (!existsSync(path)) throw new Error(`${path}: not found (Debian package dataset-fashion-mnist, or set FACET_FASHION_MNIST)`);
-  const raw = readFileSync(path);
-  const b: Buffer = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
-  if (b[0] !== 0 || b[1] !== 0 || b[2] !== 0x08) throw new Error(`${path}: not an unsigned-byte IDX file`);
-  const dims = Array.from({ length: b[3] }, (_, i) => b.readUInt32BE(4 + 4 * i));
-  const data = new Uint8Array(b.buffer, b.byteOffset + 4 + 4 * dims.length, dims.reduce((a, c) => a * c, 1));
-  return { dims, data };
+/** All images of a split of an in-memory dataset, scaled to [−1, 1], with its dataset class ids as labels. */
+async function inMemorySplit(dataset: string, root: string | undefined, split: string): Promise<Samples> {
+  const ds = openDataset(dataset, { root, split });
+  const b = await ds.load(Int32Array.from(ds.items.keys()), { train: false });
+  return { x: b.x, n: ds.items.length, sampleShape: ds.imageShape, labels: Int32Array.from(b.labels, (l) => Number(ds.classIds[l])) };
 }
 
-function fashionMnist(split: 'train' | 't10k'): Samples {
-  const img = readIdx(join(fashionMnistDir, `${split}-images-idx3-ubyte.gz`));
-  const lab = readIdx(join(fashionMnistDir, `${split}-labels-idx1-ubyte.gz`));
-  const [n, h, w] = img.dims;
-  // pixels to [0, 1], then the dataset's mean/std (0.2860, 0.3530)
-  const x = Float32Array.from(img.data, (v) => (v / 255 - 0.286) / 0.353);
-  return { x, n, sampleShape: [h, w, 1], labels: Int32Array.from(lab.data) };
-}
-
-function features(featuresPath: string, labelsPath: string | undefined): Samples {
-  if (!labelsPath) throw new Error(`--dataset features:${featuresPath} needs --labels FILE`);
+function features(featuresPath: string, labelsPath: string | undefined, flag: string): Samples {
+  if (!labelsPath) throw new Error(`${flag} ${featuresPath} needs labels (--labels / --test-labels)`);
   const m = readFeatures(featuresPath);
   const labels = readLabels(labelsPath);
-  if (labels.length !== m.rows) throw new Error(`--labels ${labelsPath}: ${labels.length} labels for ${m.rows} feature rows in ${featuresPath}`);
+  if (labels.length !== m.rows) throw new Error(`${labelsPath}: ${labels.length} labels for ${m.rows} feature rows in ${featuresPath}`);
   return { x: m.data, n: m.rows, sampleShape: [m.cols], labels };
 }
 
 /**
- * Training and (when the dataset has one) test samples for `facet train --dataset`. Image datasets
- * other than Fashion-MNIST need the dataset loaders of src/data; until they are wired here, use
- * precomputed features.
+ * Training and (when the dataset has one) test samples for `facet train --dataset`: Fashion-MNIST
+ * (Debian's copy unless --root), the glyph benchmark (--root of `facet data glyphs`), or precomputed
+ * features. Image-file datasets (SOP, In-Shop, CUB, Cars, folders) do not fit in memory decoded:
+ * embed them with a backbone first and train on the features.
  */
-export function loadTrainingData(dataset: string, o: { labels?: string; testFeatures?: string; testLabels?: string }): { train: Samples; test?: Samples } {
-  if (dataset === 'fashion-mnist') return { train: fashionMnist('train'), test: fashionMnist('t10k') };
+export async function loadTrainingData(dataset: string, o: { root?: string; labels?: string; testFeatures?: string; testLabels?: string }): Promise<{ train: Samples; test?: Samples }> {
+  if (IN_MEMORY.includes(dataset)) return { train: await inMemorySplit(dataset, o.root, 'train'), test: await inMemorySplit(dataset, o.root, 'test') };
   if (dataset.startsWith('features:')) {
-    const train = features(dataset.slice('features:'.length), o.labels);
-    const test = o.testFeatures ? features(o.testFeatures, o.testLabels ?? (() => { throw new Error('--test-features needs --test-labels'); })()) : undefined;
+    const train = features(dataset.slice('features:'.length), o.labels, '--dataset features:');
+    const test = o.testFeatures ? features(o.testFeatures, o.testLabels, '--test-features') : undefined;
     return { train, test };
   }
-  throw new Error(`--dataset: unknown or not yet available "${dataset}"; use fashion-mnist or features:PATH (with --labels)`);
+  throw new Error(`--dataset: "${dataset}" cannot be trained on here; use ${IN_MEMORY.join(', ')} or features:PATH (with --labels)`);
 }
 
 /** The first `limit` samples (quick runs). */

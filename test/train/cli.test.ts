@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
+import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { repoRoot } from '../helpers/golden.js';
 
@@ -32,6 +32,25 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   const lines = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(lines.filter((l) => l.kind === 'step').length, 8);
   assert.ok(typeof lines.at(-1).val['recall@1'] === 'number');
+  // the validation-selected epoch is reported with its test numbers beside the last epoch's
+  const withTest = facet('train', ...args, '--test-features', join(dir, 'f.npy'), '--test-labels', join(dir, 'l.meta'), '--out', join(dir, 'run2'));
+  assert.equal(withTest.status, 0, withTest.stderr);
+  const result = JSON.parse(readFileSync(join(dir, 'run2', 'result.json'), 'utf8'));
+  assert.ok([1, 2].includes(result.validationSelected.epoch));
+  assert.equal(typeof result.validationSelected.test['recall@1'], 'number');
+  assert.equal(typeof result.test['recall@1'], 'number');
+  // facet embed: the run's embeddings of the dataset, L2-normalised, one row per sample
+  const emb = facet('embed', '--run', run, '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train',
+    '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'e.meta'), '--backend', 'cpu');
+  assert.equal(emb.status, 0, emb.stderr);
+  const e = readFeatures(join(dir, 'e.npy'));
+  assert.deepEqual([e.rows, e.cols], [n, 4]);
+  for (let i = 0; i < n; i += 17) assert.ok(Math.abs(Math.hypot(...e.data.subarray(i * 4, i * 4 + 4)) - 1) < 1e-5);
+  assert.deepEqual(readLabels(join(dir, 'e.meta')), labels);
+  const badEmbed = facet('embed', '--run', join(dir, 'nowhere'), '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train', '--out', join(dir, 'x.npy'), '--backend', 'cpu');
+  assert.notEqual(badEmbed.status, 0);
+  assert.match(badEmbed.stderr, /no checkpoint.json there/);
+  assert.ok(!existsSync(join(dir, 'x.npy')));
   const again = facet('train', ...args, '--resume', run);
   assert.equal(again.status, 0, again.stderr);
   assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, lines.length);
@@ -40,7 +59,7 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
 test('facet train: unknown dataset and negative queue size are refused with the option named', () => {
   const a = facet('train', '--dataset', 'imagenet', '--backend', 'cpu');
   assert.notEqual(a.status, 0);
-  assert.match(a.stderr, /--dataset: unknown or not yet available "imagenet"/);
+  assert.match(a.stderr, /--dataset: "imagenet" cannot be trained on here/);
   const b = facet('train', '--dataset', 'fashion-mnist', '--queue-size', '-3');
   assert.notEqual(b.status, 0);
   assert.match(b.stderr, /--queue-size must be a non-negative integer, got "-3"/);

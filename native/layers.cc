@@ -1,0 +1,171 @@
+#include "layers.h"
+
+#include <algorithm>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace {
+
+// Runs f(t, begin, end) over [0, n) split into at most `threads` parts, each of at least `grain`
+// items (small jobs stay on the calling thread: starting a thread costs tens of microseconds).
+template <class F>
+void ParallelFor(int64_t n, int threads, int64_t grain, F f) {
+  const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(threads, n / std::max<int64_t>(1, grain)));
+  if (parts == 1) {
+    f(0, 0, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(parts - 1);
+  const int64_t step = (n + parts - 1) / parts;
+  for (int64_t t = 1; t < parts; t++) {
+    const int64_t b = t * step, e = std::min(n, b + step);
+    if (b < e) pool.emplace_back([=, &f] { f((int)t, b, e); });
+  }
+  f(0, 0, std::min(n, step));
+  for (auto& th : pool) th.join();
+}
+
+// Rows per thread below which the work stays on one thread (about 64K floats).
+int64_t RowGrain(int64_t c) { return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, c)); }
+
+}  // namespace
+
+void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float* var, int threads) {
+  const int64_t T = std::max(1, threads);
+  std::vector<double> acc(T * 2 * c, 0.0);
+  ParallelFor(rows, threads, RowGrain(c), [&](int t, int64_t b, int64_t e) {
+    double* s = acc.data() + t * 2 * c;
+    double* q = s + c;
+    // per-block float partial sums keep the inner loop vectorisable; blocks are folded into doubles
+    std::vector<float> fs(c), fq(c);
+    for (int64_t r0 = b; r0 < e; r0 += 64) {
+      std::fill(fs.begin(), fs.end(), 0.f);
+      std::fill(fq.begin(), fq.end(), 0.f);
+      const int64_t r1 = std::min(e, r0 + 64);
+      for (int64_t r = r0; r < r1; r++) {
+        const float* xr = x + r * c;
+        for (int64_t ch = 0; ch < c; ch++) {
+          fs[ch] += xr[ch];
+          fq[ch] += xr[ch] * xr[ch];
+        }
+      }
+      for (int64_t ch = 0; ch < c; ch++) {
+        s[ch] += fs[ch];
+        q[ch] += fq[ch];
+      }
+    }
+  });
+  for (int64_t ch = 0; ch < c; ch++) {
+    double s = 0, q = 0;
+    for (int64_t t = 0; t < T; t++) {
+      s += acc[t * 2 * c + ch];
+      q += acc[t * 2 * c + c + ch];
+    }
+    const double m = rows > 0 ? s / rows : 0;
+    mean[ch] = (float)m;
+    var[ch] = (float)std::max(0.0, rows > 0 ? q / rows - m * m : 0);
+  }
+}
+
+void scale_shift_relu(const float* x, int64_t rows, int64_t c, const float* scale, const float* shift, float* y, int threads) {
+  ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; r++) {
+      const float* xr = x + r * c;
+      float* yr = y + r * c;
+      for (int64_t ch = 0; ch < c; ch++) yr[ch] = std::max(0.f, xr[ch] * scale[ch] + shift[ch]);
+    }
+  });
+}
+
+void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t rows, int64_t c, const float* mean,
+                      const float* invstd, const float* gamma, float* dx, float* dgamma, float* dbeta, int threads) {
+  const int64_t T = std::max(1, threads);
+  std::vector<double> acc(T * 2 * c, 0.0);
+  // pass 1: Σ dz and Σ dz·(x − mean) per channel, dz = dy where the ReLU passed
+  ParallelFor(rows, threads, RowGrain(c), [&](int t, int64_t b, int64_t e) {
+    double* sb = acc.data() + t * 2 * c;
+    double* sg = sb + c;
+    std::vector<float> fb(c), fg(c);
+    for (int64_t r0 = b; r0 < e; r0 += 64) {
+      std::fill(fb.begin(), fb.end(), 0.f);
+      std::fill(fg.begin(), fg.end(), 0.f);
+      const int64_t r1 = std::min(e, r0 + 64);
+      for (int64_t r = r0; r < r1; r++) {
+        const float *xr = x + r * c, *yr = y + r * c, *dr = dy + r * c;
+        for (int64_t ch = 0; ch < c; ch++) {
+          const float dz = yr[ch] > 0.f ? dr[ch] : 0.f;
+          fb[ch] += dz;
+          fg[ch] += dz * (xr[ch] - mean[ch]);
+        }
+      }
+      for (int64_t ch = 0; ch < c; ch++) {
+        sb[ch] += fb[ch];
+        sg[ch] += fg[ch];
+      }
+    }
+  });
+  std::vector<float> k1(c), k2(c), k3(c);
+  const double inv = rows > 0 ? 1.0 / rows : 0;
+  for (int64_t ch = 0; ch < c; ch++) {
+    double sb = 0, sg = 0;
+    for (int64_t t = 0; t < T; t++) {
+      sb += acc[t * 2 * c + ch];
+      sg += acc[t * 2 * c + c + ch];
+    }
+    const double is = invstd[ch];
+    dbeta[ch] = (float)sb;
+    dgamma[ch] = (float)(sg * is);
+    // dx = gamma·invstd·(dz − Σdz/M − xhat·Σ(dz·xhat)/M) = k1·dz + k2·(x − mean) + k3
+    k1[ch] = (float)(gamma[ch] * is);
+    k2[ch] = (float)(-gamma[ch] * is * is * is * sg * inv);
+    k3[ch] = (float)(-gamma[ch] * is * sb * inv);
+  }
+  ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; r++) {
+      const float *xr = x + r * c, *yr = y + r * c, *dr = dy + r * c;
+      float* o = dx + r * c;
+      for (int64_t ch = 0; ch < c; ch++) {
+        const float dz = yr[ch] > 0.f ? dr[ch] : 0.f;
+        o[ch] = k1[ch] * dz + k2[ch] * (xr[ch] - mean[ch]) + k3[ch];
+      }
+    }
+  });
+}
+
+void max_pool2x2_forward(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, float* y, int32_t* argmax, int threads) {
+  const int64_t oh = h / 2, ow = w / 2;
+  // one item = one output row of one image
+  ParallelFor(n * oh, threads, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, ow * c)), [&](int, int64_t b, int64_t e) {
+    for (int64_t it = b; it < e; it++) {
+      const int64_t img = it / oh, oy = it % oh;
+      for (int64_t ox = 0; ox < ow; ox++) {
+        const int64_t i00 = ((img * h + 2 * oy) * w + 2 * ox) * c;
+        const int64_t offs[4] = {0, c, w * c, w * c + c};
+        float* yr = y + (it * ow + ox) * c;
+        int32_t* ar = argmax + (it * ow + ox) * c;
+        for (int64_t ch = 0; ch < c; ch++) {
+          int64_t best = i00 + ch;
+          float bv = x[best];
+          for (int k = 1; k < 4; k++) {
+            const int64_t j = i00 + offs[k] + ch;
+            if (x[j] > bv) bv = x[j], best = j;
+          }
+          yr[ch] = bv;
+          ar[ch] = (int32_t)best;
+        }
+      }
+    }
+  });
+}
+
+void max_pool2x2_backward(const float* dy, const int32_t* argmax, int64_t n, int64_t h, int64_t w, int64_t c, float* dx,
+                          int threads) {
+  const int64_t oh = h / 2, ow = w / 2, per = h * w * c, operOut = oh * ow * c;
+  // windows never overlap, so images are independent
+  ParallelFor(n, threads, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, per)), [&](int, int64_t b, int64_t e) {
+    std::memset(dx + b * per, 0, (e - b) * per * sizeof(float));
+    for (int64_t i = b * operOut; i < e * operOut; i++) dx[argmax[i]] = dy[i];
+  });
+}

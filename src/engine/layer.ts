@@ -1,0 +1,69 @@
+/**
+ * facet's own training engine: layers over flat NHWC Float32Arrays with hand-written backward
+ * passes on the compute kernels (native addon or TypeScript fallback), instead of tfjs autodiff.
+ *
+ * A layer's forward keeps what its backward needs (references to its input and its own output
+ * buffers), so one forward is followed by at most one backward, and the next forward overwrites
+ * the buffers: arrays a layer returns stay valid only until its next call. Buffers grow to the
+ * largest batch seen and are reused, so steady-state steps allocate no big arrays.
+ */
+export interface Param {
+  /** dotted name, e.g. `conv0.w`; the model maps it to its tf.Variable */
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** current values; the layer only reads them (except state such as BatchNorm's running statistics) */
+  value: Float32Array;
+  /** dL/d value after backward; absent for non-trainable state */
+  readonly grad?: Float32Array;
+}
+
+export interface Layer {
+  readonly name: string;
+  /** per-sample input and output shapes */
+  readonly inShape: readonly number[];
+  readonly outShape: readonly number[];
+  readonly params: readonly Param[];
+  /** x holds n samples of inShape; returns n samples of outShape (a buffer the layer owns). */
+  forward(x: Float32Array, n: number, training: boolean): Float32Array;
+  /** dy of the last forward's output → param grads, and dx when needDx (a buffer the layer owns). */
+  backward(dy: Float32Array, needDx: boolean): Float32Array | undefined;
+}
+
+export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A reusable buffer: get(size) returns a view of the first `size` values, growing the storage when needed. */
+export class Scratch<T extends Float32Array | Int32Array = Float32Array> {
+  private buf: T;
+  constructor(private readonly make: (n: number) => T) {
+    this.buf = make(0);
+  }
+
+  get(size: number): T {
+    if (this.buf.length < size) this.buf = this.make(size);
+    return (this.buf.length === size ? this.buf : this.buf.subarray(0, size)) as T;
+  }
+}
+
+export const floatScratch = () => new Scratch((n) => new Float32Array(n));
+
+export function param(name: string, shape: readonly number[], value: Float32Array, trainable = true): Param {
+  if (value.length !== sizeOf(shape)) throw new Error(`${name}: ${value.length} values for shape [${shape.join(', ')}]`);
+  return trainable ? { name, shape, value, grad: new Float32Array(value.length) } : { name, shape, value };
+}
+
+/** Throws when a forward input does not hold n samples of the layer's input shape. */
+export function checkInput(layer: Layer, x: Float32Array, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${layer.name}: batch must be a positive integer, got ${n}`);
+  const need = n * sizeOf(layer.inShape);
+  if (x.length !== need) {
+    throw new Error(`${layer.name}: input has ${x.length} values, ${n} samples of [${layer.inShape.join(', ')}] need ${need}`);
+  }
+}
+
+/** Throws when backward comes without a matching forward or with a gradient of the wrong size. */
+export function checkGrad(layer: Layer, dy: Float32Array, n: number | undefined): number {
+  if (n === undefined) throw new Error(`${layer.name}: backward needs a training forward first`);
+  const need = n * sizeOf(layer.outShape);
+  if (dy.length !== need) throw new Error(`${layer.name}: output gradient has ${dy.length} values, expected ${need}`);
+  return n;
+}

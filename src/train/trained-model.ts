@@ -1,0 +1,19 @@
+import { Random } from '../data/random.js';
+import type { EmbeddingModel } from '../models/embedding-model.js';
+import { buildModel } from './build-model.js';
+import { loadCheckpoint } from './checkpoint.js';
+import { defaultTrainConfig, type TrainConfig } from './config.js';
+import { setParams } from './trainer.js';
+
+/**
+ * The model a `facet train` run folder holds, for inputs of `sampleShape`: the last epoch's
+ * parameters, or with `which = 'best'` the validation-selected epoch's (the last when there is none).
+ */
+export function loadTrainedModel(runDir: string, sampleShape: number[], which: 'best' | 'last' = 'last'): { model: EmbeddingModel; config: TrainConfig; epoch: number } {
+  const ck = loadCheckpoint(runDir);
+  const config = { ...defaultTrainConfig, ...ck.config } as TrainConfig;
+  const model = buildModel(config, sampleShape, new Random(config.seed));
+  const best = which === 'best' ? ck.best : undefined;
+  setParams(model, best?.params ?? ck.params, `${runDir}/checkpoint.json`);
+  return { model, config, epoch: best?.epoch ?? ck.epoch };
+}
