@@ -11,7 +11,7 @@ export interface BatchNormOptions {
  * BatchNorm over the channels of NHWC input fused with ReLU: y = max(0, gamma·(x − μ)/√(σ² + eps) + beta).
  * Training uses the batch's mean and biased variance and updates the running statistics (unbiased
  * variance, as torch); evaluation uses the running statistics. Params: gamma, beta (trainable),
- * runningMean, runningVar (state, updated in place by training forwards).
+ * `mean` and `var`, the running statistics (state, updated in place by training forwards).
  */
 export class BatchNormRelu implements Layer {
   readonly outShape: readonly number[];
@@ -42,8 +42,8 @@ export class BatchNormRelu implements Layer {
     this.momentum = options.momentum ?? 0.1;
     this.gamma = param(`${name}.gamma`, [c], new Float32Array(c).fill(1));
     this.beta = param(`${name}.beta`, [c], new Float32Array(c));
-    this.runningMean = param(`${name}.runningMean`, [c], new Float32Array(c), false);
-    this.runningVar = param(`${name}.runningVar`, [c], new Float32Array(c).fill(1), false);
+    this.runningMean = param(`${name}.mean`, [c], new Float32Array(c), false);
+    this.runningVar = param(`${name}.var`, [c], new Float32Array(c).fill(1), false);
     this.params = [this.gamma, this.beta, this.runningMean, this.runningVar];
     [this.mean, this.variance, this.invstd, this.scale, this.shift] = Array.from({ length: 5 }, () => new Float32Array(c));
   }
