@@ -1,35 +1,120 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernels, type Kernels } from '../compute/index.js';
 import type { Random } from '../data/random.js';
+import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../engine/index.js';
 import { heUniform, variable, xavierUniform, type EmbeddingModel } from './embedding-model.js';
 
+export interface SmallCnnOptions {
+  /** BatchNorm running-statistics momentum (torch's 0.1) */
+  momentum?: number;
+  /** the kernels the engine runs on (default: the active ones, native or fallback) */
+  kernels?: Kernels;
+}
+
 /**
- * Small CNN for 28×28 / 32×32 grey (or colour) images: two blocks of 3×3 conv + ReLU + 2×2 max-pool
- * (32 and 64 channels), global average pool, then the linear embedding layer.
+ * Small CNN for 28×28 / 32×32 grey (or colour) images: three blocks of 3×3 conv (no bias) +
+ * BatchNorm + ReLU + 2×2 max-pool (32, 64 and 128 channels), then the linear embedding layer on the
+ * flattened map (28×28 → 3×3×128, 32×32 → 4×4×128). A block skips its pool when the map is below
+ * 2×2, and the map is global-average-pooled instead of flattened when a pool was skipped or the
+ * final map is larger than 4×4 (big images).
+ *
+ * It trains on facet's own engine (src/engine: hand-written backward passes over the native
+ * kernels) through `trainForward`, not tfjs autodiff. The parameters stay tf.Variables (the
+ * trainer's optimiser and checkpoints use them): each pass reads their current values, and a
+ * training pass writes BatchNorm's updated running statistics (`bnL.mean`, `bnL.var`,
+ * non-trainable) back into theirs.
  */
-export function smallCnnModel(height: number, width: number, channels: number, embeddingDim: number, rng: Random): EmbeddingModel {
+export function smallCnnModel(
+  height: number, width: number, channels: number, embeddingDim: number, rng: Random, options: SmallCnnOptions = {},
+): EmbeddingModel {
   if (height < 4 || width < 4) throw new Error(`small CNN: images must be at least 4×4, got ${height}×${width}`);
+  if (!(channels >= 1 && Number.isInteger(channels))) throw new Error(`small CNN: channels must be a positive integer, got ${channels}`);
+  const k = options.kernels ?? kernels();
   const next = () => rng.next();
-  const params = new Map<string, tf.Variable>();
-  const convs: [number, number][] = [[channels, 32], [32, 64]];
-  convs.forEach(([i, o], l) => {
-    params.set(`conv${l}.w`, variable(`conv${l}_w`, heUniform(9 * i, 9 * i * o, next), [3, 3, i, o]));
-    params.set(`conv${l}.b`, variable(`conv${l}_b`, new Float32Array(o), [o]));
+  const layers: Layer[] = [];
+  let shape: readonly number[] = [height, width, channels];
+  let pooledAll = true;
+  [32, 64, 128].forEach((oc, l) => {
+    const cin = shape[2];
+    layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), 3, k));
+    layers.push(new BatchNormRelu(`bn${l}`, layers[layers.length - 1].outShape, { momentum: options.momentum }, k));
+    shape = layers[layers.length - 1].outShape;
+    if (shape[0] >= 2 && shape[1] >= 2) {
+      layers.push(new MaxPool2x2(`pool${l}`, shape, k));
+      shape = layers[layers.length - 1].outShape;
+    } else pooledAll = false;
   });
-  params.set('embed.w', variable('embed_w', xavierUniform(64, embeddingDim, 64 * embeddingDim, next), [64, embeddingDim]));
-  params.set('embed.b', variable('embed_b', new Float32Array(embeddingDim), [embeddingDim]));
+  if (!pooledAll || shape[0] * shape[1] > 16) {
+    layers.push(new GlobalAvgPool('gap', shape));
+    shape = layers[layers.length - 1].outShape;
+  }
+  const flat = shape.reduce((a, b) => a * b, 1);
+  layers.push(new Linear('embed', shape, embeddingDim, xavierUniform(flat, embeddingDim, flat * embeddingDim, next), k));
+  const net = new Sequential('small CNN', layers);
+
+  const params = new Map<string, tf.Variable>();
+  const state: { p: (typeof net.params)[number]; v: tf.Variable }[] = [];
+  for (const p of net.params) {
+    const v = p.grad
+      ? variable(p.name.replace('.', '_'), p.value, [...p.shape])
+      : tf.variable(tf.tensor(p.value, [...p.shape]), false, `${p.name.replace('.', '_')}_${Math.random().toString(36).slice(2)}`);
+    params.set(p.name, v);
+    state.push({ p, v });
+  }
+  /** Points the engine at the variables' current values (trainable ones read only; running statistics copied, as training updates them). */
+  const sync = () => {
+    for (const { p, v } of state) {
+      const data = v.dataSync() as Float32Array;
+      if (p.grad) p.value = data;
+      else p.value.set(data);
+    }
+  };
+  const writeBack = () => tf.tidy(() => {
+    for (const { p, v } of state) if (!p.grad) v.assign(tf.tensor(p.value, [...p.shape]));
+  });
+  const perSample = height * width * channels;
+  const checkBatch = (x: Float32Array, batch: number) => {
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`small CNN: batch must be a positive integer, got ${batch}`);
+    if (x.length !== batch * perSample) {
+      throw new Error(`small CNN: ${x.length} input values is not ${batch} images of ${height}×${width}×${channels}`);
+    }
+  };
+  let training = false;
+  const run = (x: Float32Array, batch: number, train: boolean) => {
+    checkBatch(x, batch);
+    sync();
+    const out = net.forward(x, batch, train);
+    if (train) writeBack();
+    return Float32Array.from(out);
+  };
+
   return {
     kind: 'small-cnn',
     inputShape: [height, width, channels],
     embeddingDim,
     params,
+    setTraining(b) {
+      training = b;
+    },
     forward(x) {
-      let h = x as tf.Tensor4D;
-      for (let l = 0; l < convs.length; l++) {
-        h = tf.relu(tf.add(tf.conv2d(h, params.get(`conv${l}.w`) as tf.Tensor4D, 1, 'same'), params.get(`conv${l}.b`)!)) as tf.Tensor4D;
-        h = tf.maxPool(h, 2, 2, 'valid');
+      const s = x.shape;
+      if (s.length !== 4 || s[1] !== height || s[2] !== width || s[3] !== channels) {
+        throw new Error(`small CNN: input must be [batch, ${height}, ${width}, ${channels}], got [${s.join(', ')}]`);
       }
-      const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-      return tf.add(tf.matMul(pooled, params.get('embed.w')!), params.get('embed.b')!);
+      return tf.tensor2d(run(x.dataSync() as Float32Array, s[0], training), [s[0], embeddingDim]);
+    },
+    trainForward(x, batch) {
+      const embedding = run(x, batch, true);
+      return {
+        embedding,
+        backward(gradEmbedding) {
+          if (gradEmbedding.length !== batch * embeddingDim) {
+            throw new Error(`small CNN: embedding gradient has ${gradEmbedding.length} values, expected ${batch}×${embeddingDim}`);
+          }
+          net.backward(gradEmbedding);
+          return new Map([...net.grads()].map(([name, g]) => [name, Float32Array.from(g)]));
+        },
+      };
     },
   };
 }
