@@ -8,6 +8,7 @@ import { registerDemo } from './demo.js';
 import { registerEval } from '../eval/cli.js';
 import { registerTrain } from '../train/cli.js';
 import { registerEmbed } from '../train/embed-cli.js';
+import { registerSemi } from '../pipeline/semi/cli.js';
 import { registerCluster } from '../cluster/cli.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
@@ -21,5 +22,6 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerTrain(program);
   registerEmbed(program);
+  registerSemi(program);
   registerCluster(program);
 }

@@ -1,27 +1,24 @@
 import type { Command } from 'commander';
-import { runDemo } from '../pipeline/demo.js';
+import { join } from 'node:path';
+import { setupBackend } from '../compute/backend.js';
+import { demoGlyphs } from '../pipeline/demo.js';
+import { printSummary, semiOptions, toSemiOptions, type SemiCli } from '../pipeline/semi/cli.js';
+import { runSemi } from '../pipeline/semi/run.js';
 import { positiveInt } from './parse.js';
 
 export function registerDemo(program: Command): void {
-  program
-    .command('demo')
-    .description('the main job on offline data: synthetic faces → kNN → propagation → pseudo-labels → report.html')
-    .option('--out <dir>', 'run folder', 'runs/demo')
-    .option('--ids <n>', 'hidden identities', positiveInt('--ids'), 500)
-    .option('--images <n>', 'face features', positiveInt('--images'), 34000)
-    .option('--dim <d>', 'feature dimension', positiveInt('--dim'), 128)
-    .option('--k <k>', 'neighbours per node (self included)', positiveInt('--k'), 20)
-    .option('--seed <s>', 'random seed', (v) => Number(v), 0)
-    .action(async (o: { out: string; ids: number; images: number; dim: number; k: number; seed: number }) => {
+  semiOptions(program.command('demo')
+    .description('the main job on offline data: the semi-supervised loop on glyphs rendered from Debian fonts (15% of the classes labelled) → report.html')
+    .option('--characters <n>', 'CJK characters to render (each a class; about half train, half test)', positiveInt('--characters'), 3000)
+    .option('--install-fonts', 'apt-get install the font packages when missing (root)', false), {
+    out: 'runs/demo', labelledFraction: 0.15, epochs: 6, knnK: 31, naanKHops: [30, 10], naanSampleHops: 30, naanEpochs: 1, naanMaxSteps: 150,
+  })
+    .action(async (o: SemiCli & { characters: number; installFonts: boolean }) => {
       const t0 = Date.now();
-      const s = await runDemo({ ...o, onStage: (st) => process.stderr.write(`facet demo: ${st}…\n`) });
-      const f = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : 'NaN');
-      process.stdout.write([
-        `pseudo-labels: ${s.pseudoLabels} (${s.numClusters} clusters)`,
-        `BCubed F ${f(s.all.bcubed.fscore)} (P ${f(s.all.bcubed.precision)}, R ${f(s.all.bcubed.recall)}) on all items; ` +
-          `${f(s.kept.bcubed.fscore)} after removing singletons (${(100 * s.kept.discardRatio).toFixed(1)}% discarded)`,
-        `report: ${s.report}`,
-        `done in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
-      ].join('\n') + '\n');
+      await setupBackend(o.backend);
+      const root = await demoGlyphs(join(o.out, 'glyphs'), o.characters, o.seed, o.installFonts);
+      const s = await runSemi(toSemiOptions({ ...o, dataset: 'glyphs', root }, true), 'facet demo: semi-supervised training on glyphs with pseudo-labels',
+        (st) => process.stderr.write(`facet demo: ${st}…\n`));
+      printSummary(s, (Date.now() - t0) / 1000);
     });
 }

@@ -19,7 +19,12 @@ let nativeRegistered = false;
 export function registerNativeBackend(): void {
   if (nativeRegistered) return;
   nativeRegistered = true;
-  tf.registerBackend('native', () => new MathBackendCPU(), 0);
+  tf.registerBackend('native', () => {
+    const b = new MathBackendCPU();
+    // its first-use banner recommends tfjs-node, which this backend replaces
+    (b as unknown as { firstUse: boolean }).firstUse = false;
+    return b;
+  }, 0);
   const hot = hotKernels(kernels(), 'native');
   const replaced = new Set(hot.map((k) => k.kernelName));
   for (const k of tf.getKernelsForBackend('cpu')) {

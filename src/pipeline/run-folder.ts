@@ -28,6 +28,10 @@ export class RunFolder {
     writeFileAtomic(this.path(name), JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
   }
 
+  writeText(name: string, text: string): void {
+    writeFileAtomic(this.path(name), text);
+  }
+
   /** Appends one record to metrics.jsonl with the seconds since the run started. */
   metric(record: Record<string, unknown>): void {
     const line = JSON.stringify({ ...record, elapsed: (Date.now() - this.t0) / 1000 }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));

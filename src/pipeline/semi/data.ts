@@ -1,0 +1,75 @@
+import { Random } from '../../data/random.js';
+import { loadTrainingData } from '../../train/load-dataset.js';
+import { gatherRows, type Samples } from '../../train/samples.js';
+import type { SemiOptions } from './options.js';
+
+/** Which rows play which part: indices into the dataset's training split (labelled, unlabelled) and test split. */
+export interface SemiSplit {
+  labelledRows: number[];
+  unlabelledRows: number[];
+  testRows: number[];
+  /** the test rows index the dataset's test split, or (no test split) its training split */
+  testFrom: 'test' | 'train';
+  labelledClasses: number;
+  unlabelledClasses: number;
+  testClasses: number;
+}
+
+export interface SemiData {
+  /** labelled rows, labels renumbered 0 … L − 1 */
+  labelled: Samples;
+  /** unlabelled rows; their labels are the hidden truth, used only to judge pseudo-labels */
+  unlabelled: Samples;
+  test: Samples;
+}
+
+/**
+ * Chooses, with the seed, which training classes are labelled (the rest form the unlabelled pool)
+ * and which classes are held out for evaluation: the dataset's test split, or a share of its
+ * classes when it has none. Splits are by class, so evaluation is on classes never trained on.
+ */
+export async function makeSplit(o: SemiOptions): Promise<SemiSplit> {
+  const data = await loadTrainingData(o.dataset, o);
+  const rng = new Random(o.seed);
+  let poolClasses = rng.shuffle(Int32Array.from(new Set(data.train.labels)));
+  let testClasses: Int32Array;
+  const testFrom = data.test ? 'test' : 'train';
+  if (data.test) {
+    testClasses = rng.shuffle(Int32Array.from(new Set(data.test.labels)));
+  } else {
+    const nTest = Math.round(poolClasses.length * o.testFraction);
+    if (nTest < 2) throw new Error(`--test-fraction ${o.testFraction}: ${poolClasses.length} classes leave fewer than 2 for evaluation`);
+    testClasses = poolClasses.slice(0, nTest);
+    poolClasses = poolClasses.slice(nTest);
+  }
+  if (o.maxClasses !== undefined) poolClasses = poolClasses.slice(0, o.maxClasses);
+  if (o.maxTestClasses !== undefined) testClasses = testClasses.slice(0, o.maxTestClasses);
+  const nLabelled = Math.round(poolClasses.length * o.labelledFraction);
+  if (nLabelled < 2 || nLabelled >= poolClasses.length) {
+    throw new Error(`--labelled-fraction ${o.labelledFraction}: ${poolClasses.length} training classes give ${nLabelled} labelled; need at least 2 labelled and 1 unlabelled`);
+  }
+  const labelledSet = new Set(poolClasses.slice(0, nLabelled));
+  const unlabelledSet = new Set(poolClasses.slice(nLabelled));
+  const testSet = new Set(testClasses);
+  const rowsOf = (labels: Int32Array, keep: Set<number>) => [...labels.keys()].filter((i) => keep.has(labels[i]));
+  return {
+    labelledRows: rowsOf(data.train.labels, labelledSet),
+    unlabelledRows: rowsOf(data.train.labels, unlabelledSet),
+    testRows: rowsOf(testFrom === 'test' ? data.test!.labels : data.train.labels, testSet),
+    testFrom, labelledClasses: labelledSet.size, unlabelledClasses: unlabelledSet.size, testClasses: testSet.size,
+  };
+}
+
+/** The samples of a split (the dataset is read again: a re-entered stage needs no earlier stage in memory). */
+export async function loadSplitData(o: SemiOptions, split: SemiSplit): Promise<SemiData> {
+  const data = await loadTrainingData(o.dataset, o);
+  const pick = (s: Samples, rows: number[]): Samples => ({ ...gatherRows(s, rows), n: rows.length, sampleShape: s.sampleShape });
+  const labelled = pick(data.train, split.labelledRows);
+  const dense = new Map<number, number>();
+  labelled.labels = labelled.labels.map((y) => { if (!dense.has(y)) dense.set(y, dense.size); return dense.get(y)!; });
+  return {
+    labelled,
+    unlabelled: pick(data.train, split.unlabelledRows),
+    test: pick(split.testFrom === 'test' ? data.test! : data.train, split.testRows),
+  };
+}

@@ -1,0 +1,35 @@
+import type { TrainConfig } from '../../train/config.js';
+
+/** The loop's stages, in order; `--from STAGE` re-enters at one, reading earlier stages' files. */
+export const SEMI_STAGES = ['split', 'supervised', 'embed', 'knn', 'naan', 'pseudo-labels', 'retrain', 'evaluate', 'report'] as const;
+export type SemiStage = (typeof SEMI_STAGES)[number];
+
+export interface SemiOptions {
+  out: string;
+  /** fashion-mnist, glyphs (with root) or features:PATH (with labels) */
+  dataset: string;
+  root?: string;
+  labels?: string;
+  /** share of the training classes whose labels are used; the rest are the unlabelled pool */
+  labelledFraction: number;
+  /** classes held out for evaluation when the dataset has no test split */
+  testFraction: number;
+  /** use this many training classes (a seeded pick), for quick runs */
+  maxClasses?: number;
+  /** evaluate on this many test classes (a seeded pick) */
+  maxTestClasses?: number;
+  /** share of the labelled classes held out to select the epoch (class-disjoint validation) */
+  valFraction: number;
+  seed: number;
+  /** the supervised model's training; the retraining uses it too, with `retrainEpochs` */
+  train: TrainConfig;
+  retrainEpochs: number;
+  /** neighbours per node in the kNN graphs (self included) */
+  knnK: number;
+  /** edge scorer: NAAN trained on the labelled graph, or raw cosine similarity (CDP's single model) */
+  scorer: 'naan' | 'cosine';
+  naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number };
+  predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
+  evalKs: number[];
+  from: SemiStage;
+}

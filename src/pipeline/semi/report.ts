@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { readLabels } from '../../data/files/index.js';
+import { Random } from '../../data/random.js';
+import type { PseudoLabelReport } from '../../cluster/pseudo-labels.js';
+import { renderReport, type Block } from '../report/html.js';
+import { barChart, lineChart, sizeHistogram } from '../report/plots.js';
+import { thumbnail } from '../report/thumbnail.js';
+import { environment } from '../run-folder.js';
+import type { SemiSplit } from './data.js';
+import type { SemiOptions } from './options.js';
+import type { Evaluation, PseudoAnalysis, SemiContext } from './stages.js';
+
+type Row = Record<string, unknown>;
+
+function jsonLines(path: string): Row[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row) : [];
+}
+
+/** The loop's headline numbers, as printed at the end and shown at the top of the report. */
+export interface SemiSummary {
+  report: string;
+  before: number;
+  after: number;
+  gain: number;
+  pseudoBcubedF: number;
+  pseudoDiscardRatio: number;
+  pseudoClusters: number;
+}
+
+export function headline(c: SemiContext): SemiSummary {
+  const ev = c.json<Evaluation>('evaluation.json', 'evaluate');
+  const pl = c.json<PseudoLabelReport>('pseudo/report.json', 'pseudo-labels');
+  const kept = pl.metrics!.singletonsRemoved;
+  return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, pseudoBcubedF: kept.bcubed.fscore, pseudoDiscardRatio: kept.discardRatio, pseudoClusters: pl.numClusters - pl.numSingletons };
+}
+
+async function curves(title: string, metrics: Row[]): Promise<Block[]> {
+  const epochs = metrics.filter((r) => r.kind === 'epoch');
+  if (epochs.length === 0) return [];
+  const x = epochs.map((r) => r.epoch as number);
+  const val = epochs.filter((r) => r.val);
+  return [
+    { kind: 'plot', svg: await lineChart({ title: `${title}: training loss`, xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'loss', x, y: epochs.map((r) => r.loss as number) }] }) },
+    { kind: 'plot', svg: await lineChart({ title: `${title}: learning rate`, xLabel: 'epoch', yLabel: 'lr', series: [{ name: 'lr', x, y: epochs.map((r) => r.lr as number) }] }) },
+    ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation Recall@1`, xLabel: 'epoch', yLabel: 'Recall@1 (%)', series: [{ name: 'validation', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)['recall@1']) }] }) }] : []),
+  ];
+}
+
+/** Up to `count` pseudo-clusters (size ≥ 3, seeded pick) with up to 12 members each, as thumbnails. */
+async function gallery(c: SemiContext, labels: Int32Array, truth: Int32Array): Promise<Block[]> {
+  const { unlabelled } = await c.samples();
+  if (unlabelled.sampleShape.length !== 3) return [];
+  const [h, w, ch] = unlabelled.sampleShape;
+  const members = new Map<number, number[]>();
+  labels.forEach((l, i) => { if (l >= 0) members.set(l, [...(members.get(l) ?? []), i]); });
+  const big = [...members.entries()].filter(([, m]) => m.length >= 3);
+  const picked = new Random(c.o.seed).shuffle(Int32Array.from(big.keys())).slice(0, 8);
+  const per = h * w * ch;
+  const groups = [];
+  for (const g of picked) {
+    const [label, rows] = big[g];
+    const counts = new Map<number, number>();
+    for (const r of rows) counts.set(truth[r], (counts.get(truth[r]) ?? 0) + 1);
+    const purity = Math.max(...counts.values()) / rows.length;
+    const images = [];
+    for (const r of rows.slice(0, 12)) images.push({ src: await thumbnail(unlabelled.x.subarray(r * per, (r + 1) * per), h, w, ch), label: `row ${r}, true class ${truth[r]}` });
+    groups.push({ title: `pseudo-class ${label}: ${rows.length} images, ${(100 * purity).toFixed(0)}% from one true class`, images });
+  }
+  return [{ kind: 'gallery', caption: 'Sample pseudo-clusters of the unlabelled pool (hover for the hidden true class)', groups }];
+}
+
+export async function writeSemiReport(c: SemiContext, title: string): Promise<SemiSummary> {
+  const o: SemiOptions = c.o;
+  const s = headline(c);
+  const ev = c.json<Evaluation>('evaluation.json', 'evaluate');
+  const split = c.json<SemiSplit>('split.json', 'split');
+  const pl = c.json<PseudoLabelReport>('pseudo/report.json', 'pseudo-labels');
+  const an = c.json<PseudoAnalysis>('pseudo/analysis.json', 'pseudo-labels');
+  const labels = readLabels(c.input('pseudo/labels.txt', 'pseudo-labels'));
+  const truth = readLabels(c.input('embeddings/unlabelled_truth.txt', 'embed'));
+  const sizes = new Map<number, number>();
+  for (const l of labels) if (l >= 0) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const trueSizes = new Map<number, number>();
+  for (const t of truth) trueSizes.set(t, (trueSizes.get(t) ?? 0) + 1);
+  const timings = new Map<string, number>();
+  for (const r of jsonLines(c.file('metrics.jsonl'))) if (typeof r.stage === 'string' && typeof r.seconds === 'number') timings.set(r.stage, r.seconds);
+  const ks = Object.keys(ev.before).filter((k) => k.startsWith('recall@'));
+  const gainText = `Recall@1 on ${ev.testClasses} held-out classes: ${s.before.toFixed(2)}% supervised only → ${s.after.toFixed(2)}% after pseudo-labelling (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points).`;
+  const html = renderReport({
+    title,
+    subtitle: `${o.dataset}: ${split.labelledClasses} labelled classes (${split.labelledRows.length} images), ${split.unlabelledClasses} unlabelled classes (${split.unlabelledRows.length} images), evaluation on ${split.testClasses} held-out classes (${split.testRows.length} images)`,
+    sections: [
+      { heading: 'Headline', blocks: [
+        { kind: 'notice', tone: s.gain > 0 ? 'good' : 'bad', text: s.gain > 0 ? gainText : `${gainText} Pseudo-labelling did not help on this run.` },
+        { kind: 'notice', tone: 'info', text: `Pseudo-labels (${o.scorer === 'naan' ? 'NAAN link scores' : 'cosine scores'} + propagation, singletons removed): BCubed F ${s.pseudoBcubedF.toFixed(4)} against the hidden classes, ${s.pseudoClusters} clusters, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% of the unlabelled images discarded.` },
+        { kind: 'table', caption: 'Retrieval on held-out classes (leave-one-out, L2-normalised embeddings, validation-selected epoch)', columns: ['model', 'epoch', ...ks.map((k) => k.replace('recall@', 'Recall@')), 'MAP@R', 'R-precision'], rows: [
+          ['supervised (labelled only)', ev.before.epoch, ...ks.map((k) => ev.before[k]), ev.before.mapAtR, ev.before.rPrecision],
+          ['retrained (labelled + pseudo-labelled, two heads)', ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
+        ] },
+      ] },
+      { heading: 'Training curves', blocks: [
+        ...(await curves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
+        ...(await curves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
+      ] },
+      { heading: 'Pseudo-labels', blocks: [
+        { kind: 'table', caption: 'Clustering of the unlabelled pool against the hidden classes (singletons removed, NAAN protocol)', columns: ['method', 'clusters', 'discarded', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],
+          rows: an.methods.map((m) => [m.method, m.clusters, m.discardRatio, m.pairwiseP, m.pairwiseR, m.pairwiseF, m.bcubedP, m.bcubedR, m.bcubedF, m.nmi]) },
+        { kind: 'plot', svg: await lineChart({ title: 'Precision and recall against the edge-score threshold', xLabel: 'threshold', yLabel: 'score', series: [
+          { name: 'pairwise precision', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseP) },
+          { name: 'pairwise recall', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseR) },
+          { name: 'BCubed F', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.bcubedF) },
+        ] }) },
+        { kind: 'plot', svg: await sizeHistogram('Pseudo-cluster sizes', [...sizes.values()]) },
+        { kind: 'plot', svg: await sizeHistogram('True class sizes (hidden)', [...trueSizes.values()], 'classes') },
+        { kind: 'keyValue', rows: [['clusters', pl.numClusters], ['singletons', pl.numSingletons], ['images in no edge (−1)', pl.numDiscarded], ['discarded with singletons', pl.singletonDiscardRatio]] },
+        ...(await gallery(c, labels, truth)),
+      ] },
+      { heading: 'Timings', blocks: [
+        { kind: 'plot', svg: await barChart({ title: 'Seconds per stage', xLabel: 'stage', yLabel: 'seconds', bars: [...timings].map(([label, value]) => ({ label, value })) }) },
+        { kind: 'table', columns: ['stage', 'seconds'], rows: [...timings].map(([k, v]) => [k, v]) },
+      ] },
+      { heading: 'Run', blocks: [
+        { kind: 'keyValue', rows: Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'train').map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]) },
+        { kind: 'keyValue', rows: Object.entries(o.train).filter(([, v]) => v !== undefined).map(([k, v]) => [`train.${k}`, typeof v === 'object' ? JSON.stringify(v) : String(v)]) },
+        { kind: 'keyValue', rows: Object.entries(environment()).map(([k, v]) => [k, v]) },
+      ] },
+    ],
+  });
+  c.run.writeText('report.html', html);
+  c.run.writeJson('summary.json', s);
+  return s;
+}

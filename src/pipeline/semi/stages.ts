@@ -1,0 +1,201 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { exactKnn } from '../../knn/exact.js';
+import { embed } from '../../models/embedding-model.js';
+import { trainNaan } from '../../models/naan/train.js';
+import { predictNaan } from '../../models/naan/predict.js';
+import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models/naan/checkpoint.js';
+import { knnEdges, thresholdComponents, type ScoredEdges } from '../../cluster/knn-edges.js';
+import { cdpPropagation, propagate } from '../../cluster/propagation.js';
+import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-labels.js';
+import { clusteringMetrics } from '../../eval/clustering.js';
+import { evaluateRetrieval } from '../../eval/retrieval.js';
+import { train } from '../../train/trainer.js';
+import { loadTrainedModel } from '../../train/trained-model.js';
+import { splitByClass, type Samples } from '../../train/samples.js';
+import { progress, type Progress } from '../../cli/progress.js';
+import type { RunFolder } from '../run-folder.js';
+import { loadSplitData, makeSplit, type SemiData, type SemiSplit } from './data.js';
+import type { SemiOptions } from './options.js';
+
+/** What every stage can reach: options, the run folder, and the split's data (read once, lazily). */
+export class SemiContext {
+  private data?: SemiData;
+  constructor(readonly o: SemiOptions, readonly run: RunFolder) {}
+
+  file(name: string): string {
+    return this.run.path(name);
+  }
+
+  /** a file an earlier stage wrote; a clear error naming the stage to run when it is missing */
+  input(name: string, stage: string): string {
+    const p = this.file(name);
+    if (!existsSync(p)) throw new Error(`${p} is missing: it is written by stage "${stage}" (run with --from ${stage})`);
+    return p;
+  }
+
+  json<T>(name: string, stage: string): T {
+    return JSON.parse(readFileSync(this.input(name, stage), 'utf8')) as T;
+  }
+
+  async samples(): Promise<SemiData> {
+    this.data ??= await loadSplitData(this.o, this.json<SemiSplit>('split.json', 'split'));
+    return this.data;
+  }
+
+  /** the labelled samples the heads train on, and the class-disjoint validation carved from them */
+  async labelledTrainVal(): Promise<ReturnType<typeof splitByClass>> {
+    return splitByClass((await this.samples()).labelled, this.o.valFraction);
+  }
+}
+
+export async function splitStage(c: SemiContext): Promise<void> {
+  const split = await makeSplit(c.o);
+  c.run.writeJson('split.json', split);
+}
+
+export async function supervisedStage(c: SemiContext): Promise<void> {
+  const { train: tr, val, numClasses } = await c.labelledTrainVal();
+  await train({ runDir: c.file('supervised'), config: c.o.train, train: tr, val, numClasses });
+}
+
+/** Embeddings of the labelled and unlabelled rows by the supervised model (validation-selected epoch). */
+export async function embedStage(c: SemiContext): Promise<void> {
+  const d = await c.samples();
+  c.input('supervised/checkpoint.json', 'supervised');
+  const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
+  mkdirSync(c.file('embeddings'), { recursive: true });
+  for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
+    writeFeatures(c.file(`embeddings/${name}.npy`), { data: embed(model, s.x, s.n), rows: s.n, cols: model.embeddingDim });
+    // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
+    writeLabels(c.file(`embeddings/${name === 'labelled' ? 'labelled_labels' : 'unlabelled_truth'}.txt`), s.labels);
+  }
+}
+
+export async function knnStage(c: SemiContext): Promise<void> {
+  for (const name of ['labelled', 'unlabelled']) {
+    const f = readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
+    const k = Math.min(c.o.knnK, f.rows);
+    const bar = progress(`kNN ${name}`, f.rows, 'rows');
+    let shown = 0;
+    const g = exactKnn(f, k, { onProgress: (done) => { bar.tick(done - shown); shown = done; } });
+    bar.stop();
+    writeKnnLearnToCluster(c.file(`embeddings/${name}_knn.npz`), g);
+  }
+}
+
+function readSplitGraph(c: SemiContext, name: string): { f: Matrix; g: KnnGraph } {
+  return { f: readFeatures(c.input(`embeddings/${name}.npy`, 'embed')), g: readKnn(c.input(`embeddings/${name}_knn.npz`, 'knn')) };
+}
+
+/** NAAN's link classifier trained on the labelled graph (skipped with the cosine scorer). */
+export async function naanStage(c: SemiContext): Promise<void> {
+  if (c.o.scorer !== 'naan') return;
+  const { f, g } = readSplitGraph(c, 'labelled');
+  const labels = readLabels(c.input('embeddings/labelled_labels.txt', 'embed'));
+  const n = c.o.naan;
+  let bar: Progress | undefined;
+  let barEpoch = -1;
+  const r = trainNaan(f, g, labels, {
+    kHops: n.kHops, sampleHops: n.sampleHops, epochs: n.epochs, batchSize: n.batchSize, nheads: 1, lr: n.lr, lrDecay: 0.1,
+    weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'),
+    onStep: ({ epoch, step, steps }) => {
+      if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch + 1}`, steps - step + 1, 'steps'); barEpoch = epoch; }
+      bar!.tick();
+    },
+  });
+  bar?.stop();
+  c.run.writeJson('naan_train.json', { history: r.history, pairs: r.numPairs, positiveRatio: r.positiveRatio });
+}
+
+export interface PseudoAnalysis {
+  scorer: string;
+  /** the pseudo-labels against the hidden truth, and the cosine baselines on the same graph */
+  methods: { method: string; clusters: number; discardRatio: number; pairwiseP: number; pairwiseR: number; pairwiseF: number; bcubedP: number; bcubedR: number; bcubedF: number; nmi: number }[];
+  /** connected components of the scored edges above each threshold: precision/recall trade-off */
+  sweep: { threshold: number; pairwiseP: number; pairwiseR: number; bcubedF: number }[];
+}
+
+/** Scores the unlabelled graph's edges, propagates them into clusters, drops singletons, and judges them. */
+export async function pseudoLabelStage(c: SemiContext): Promise<void> {
+  const { f, g } = readSplitGraph(c, 'unlabelled');
+  const truth = readLabels(c.input('embeddings/unlabelled_truth.txt', 'embed'));
+  const p = c.o.predict;
+  const cosine = knnEdges(g);
+  let scored: ScoredEdges;
+  let labels: Int32Array;
+  if (c.o.scorer === 'naan') {
+    const ck = loadNaan(c.input('naan.json', 'naan'));
+    scored = predictNaan(naanParams(ck), ck.config, f, g, { kHops: p.kHops, edgeHops: p.edgeHops, batchSize: 512 });
+    labels = propagate(f.rows, scored.edges, scored.scores, { maxSize: p.maxSize, step: p.step, maxIter: 1000, startThreshold: p.th }).labels;
+  } else {
+    scored = cosine;
+    labels = cdpPropagation(f.rows, cosine.edges, cosine.scores, { maxSize: p.maxSize }).labels;
+  }
+  const report = pseudoLabelReport(labels, truth);
+  writePseudoLabels(c.file('pseudo'), labels, report, { scorer: c.o.scorer, edges: scored.scores.length });
+  writeNpy(c.file('pseudo/scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+  const row = (method: string, pred: Int32Array) => {
+    const m = clusteringMetrics(truth, pred, { removeSingletons: true });
+    return { method, clusters: m.numPredClusters, discardRatio: m.discardRatio, pairwiseP: m.pairwise.precision, pairwiseR: m.pairwise.recall, pairwiseF: m.pairwise.fscore,
+      bcubedP: m.bcubed.precision, bcubedR: m.bcubed.recall, bcubedF: m.bcubed.fscore, nmi: m.nmi };
+  };
+  const methods = [row(c.o.scorer === 'naan' ? 'NAAN + propagation (used)' : 'cosine CDP propagation (used)', labels)];
+  if (c.o.scorer === 'naan') methods.push(row('cosine CDP propagation', cdpPropagation(f.rows, cosine.edges, cosine.scores, { maxSize: p.maxSize }).labels));
+  const sweep = Array.from({ length: 19 }, (_, i) => 0.05 + 0.05 * i).map((threshold) => {
+    const m = clusteringMetrics(truth, thresholdComponents(f.rows, scored, threshold), { removeSingletons: true });
+    return { threshold, pairwiseP: m.pairwise.precision, pairwiseR: m.pairwise.recall, bcubedF: m.bcubed.fscore };
+  });
+  const best = sweep.reduce((a, b) => (b.bcubedF > a.bcubedF ? b : a));
+  methods.push(row(`score-threshold components (best threshold ${best.threshold.toFixed(2)}, chosen with the truth)`, thresholdComponents(f.rows, scored, best.threshold)));
+  c.run.writeJson('pseudo/analysis.json', { scorer: c.o.scorer, methods, sweep } satisfies PseudoAnalysis);
+}
+
+/** Rows of the unlabelled pool that kept a pseudo-label (singletons and −1 dropped), as a second head's data. */
+export async function pseudoSamples(c: SemiContext): Promise<{ samples: Samples; numClasses: number }> {
+  const { unlabelled } = await c.samples();
+  const clean = readLabels(c.input('pseudo/labels_clean.txt', 'pseudo-labels'));
+  if (clean.length !== unlabelled.n) throw new Error(`${c.file('pseudo/labels_clean.txt')}: ${clean.length} labels for ${unlabelled.n} unlabelled rows`);
+  const rows = [...clean.keys()].filter((i) => clean[i] >= 0);
+  const dense = new Map<number, number>();
+  const per = unlabelled.x.length / unlabelled.n;
+  const x = new Float32Array(rows.length * per);
+  rows.forEach((r, i) => x.set(unlabelled.x.subarray(r * per, (r + 1) * per), i * per));
+  const labels = Int32Array.from(rows, (r) => { if (!dense.has(clean[r])) dense.set(clean[r], dense.size); return dense.get(clean[r])!; });
+  return { samples: { x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: dense.size };
+}
+
+/** Trains again from the seeded init on labelled + pseudo-labelled rows, two heads over one backbone. */
+export async function retrainStage(c: SemiContext): Promise<void> {
+  const { train: tr, val, numClasses } = await c.labelledTrainVal();
+  const extraHead = await pseudoSamples(c);
+  if (extraHead.numClasses < 2) throw new Error(`pseudo-labels: only ${extraHead.numClasses} cluster(s) kept; nothing to retrain on`);
+  await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs: c.o.retrainEpochs }, train: tr, val, numClasses, extraHead });
+}
+
+export interface Evaluation {
+  testClasses: number;
+  testImages: number;
+  before: Record<string, number>;
+  after: Record<string, number>;
+  /** after − before, Recall@1 in points */
+  gain: number;
+}
+
+/** Recall@K and MAP@R on the held-out test classes, for the supervised model and the retrained one. */
+export async function evaluateStage(c: SemiContext): Promise<void> {
+  const { test } = await c.samples();
+  const split = c.json<SemiSplit>('split.json', 'split');
+  const scores = (runDir: string, stage: string): Record<string, number> => {
+    c.input(`${runDir}/checkpoint.json`, stage);
+    const { model, epoch } = loadTrainedModel(c.file(runDir), test.sampleShape, 'best');
+    const e = embed(model, test.x, test.n);
+    const ks = c.o.evalKs.filter((k) => k < test.n);
+    const r = evaluateRetrieval({ query: { data: e, rows: test.n, cols: model.embeddingDim }, queryLabels: test.labels }, { ks });
+    return { epoch, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
+  };
+  const before = scores('supervised', 'supervised');
+  const after = scores('retrain', 'retrain');
+  c.run.writeJson('evaluation.json', { testClasses: split.testClasses, testImages: test.n, before, after, gain: after['recall@1'] - before['recall@1'] } satisfies Evaluation);
+}
