@@ -39,13 +39,14 @@ void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float
     double* s = acc.data() + t * 2 * c;
     double* q = s + c;
     // per-block float partial sums keep the inner loop vectorisable; blocks are folded into doubles
-    std::vector<float> fs(c), fq(c);
+    std::vector<float> buf(2 * c);
+    float* __restrict fs = buf.data();
+    float* __restrict fq = fs + c;
     for (int64_t r0 = b; r0 < e; r0 += 64) {
-      std::fill(fs.begin(), fs.end(), 0.f);
-      std::fill(fq.begin(), fq.end(), 0.f);
+      std::fill(buf.begin(), buf.end(), 0.f);
       const int64_t r1 = std::min(e, r0 + 64);
       for (int64_t r = r0; r < r1; r++) {
-        const float* xr = x + r * c;
+        const float* __restrict xr = x + r * c;
         for (int64_t ch = 0; ch < c; ch++) {
           fs[ch] += xr[ch];
           fq[ch] += xr[ch] * xr[ch];
@@ -72,9 +73,11 @@ void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float
 void scale_shift_relu(const float* x, int64_t rows, int64_t c, const float* scale, const float* shift, float* y, int threads) {
   ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; r++) {
-      const float* xr = x + r * c;
-      float* yr = y + r * c;
-      for (int64_t ch = 0; ch < c; ch++) yr[ch] = std::max(0.f, xr[ch] * scale[ch] + shift[ch]);
+      const float* __restrict xr = x + r * c;
+      const float* __restrict a = scale;
+      const float* __restrict b2 = shift;
+      float* __restrict yr = y + r * c;
+      for (int64_t ch = 0; ch < c; ch++) yr[ch] = std::max(0.f, xr[ch] * a[ch] + b2[ch]);
     }
   });
 }
@@ -87,17 +90,21 @@ void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t r
   ParallelFor(rows, threads, RowGrain(c), [&](int t, int64_t b, int64_t e) {
     double* sb = acc.data() + t * 2 * c;
     double* sg = sb + c;
-    std::vector<float> fb(c), fg(c);
+    std::vector<float> buf(2 * c);
+    float* __restrict fb = buf.data();
+    float* __restrict fg = fb + c;
+    const float* __restrict mu = mean;
     for (int64_t r0 = b; r0 < e; r0 += 64) {
-      std::fill(fb.begin(), fb.end(), 0.f);
-      std::fill(fg.begin(), fg.end(), 0.f);
+      std::fill(buf.begin(), buf.end(), 0.f);
       const int64_t r1 = std::min(e, r0 + 64);
       for (int64_t r = r0; r < r1; r++) {
-        const float *xr = x + r * c, *yr = y + r * c, *dr = dy + r * c;
+        const float* __restrict xr = x + r * c;
+        const float* __restrict yr = y + r * c;
+        const float* __restrict dr = dy + r * c;
         for (int64_t ch = 0; ch < c; ch++) {
-          const float dz = yr[ch] > 0.f ? dr[ch] : 0.f;
+          const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
           fb[ch] += dz;
-          fg[ch] += dz * (xr[ch] - mean[ch]);
+          fg[ch] += dz * (xr[ch] - mu[ch]);
         }
       }
       for (int64_t ch = 0; ch < c; ch++) {
@@ -124,11 +131,17 @@ void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t r
   }
   ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; r++) {
-      const float *xr = x + r * c, *yr = y + r * c, *dr = dy + r * c;
-      float* o = dx + r * c;
+      const float* __restrict xr = x + r * c;
+      const float* __restrict yr = y + r * c;
+      const float* __restrict dr = dy + r * c;
+      const float* __restrict a = k1.data();
+      const float* __restrict g = k2.data();
+      const float* __restrict h = k3.data();
+      const float* __restrict mu = mean;
+      float* __restrict o = dx + r * c;
       for (int64_t ch = 0; ch < c; ch++) {
-        const float dz = yr[ch] > 0.f ? dr[ch] : 0.f;
-        o[ch] = k1[ch] * dz + k2[ch] * (xr[ch] - mean[ch]) + k3[ch];
+        const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
+        o[ch] = a[ch] * dz + g[ch] * (xr[ch] - mu[ch]) + h[ch];
       }
     }
   });
