@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../src/compute/backend.js';
-import { threads } from '../src/compute/index.js';
+import { kernels, threads } from '../src/compute/index.js';
+import { BatchNormRelu, Conv2d, Linear, MaxPool2x2, Sequential, type Layer } from '../src/engine/index.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const channels = [1, 32, 64, 128];
@@ -50,11 +51,43 @@ async function tfjsStepSeconds(backend: 'native' | 'cpu', batch: number, repeat:
   return seconds;
 }
 
+/** The same network, loss and SGD step on facet's own engine (hand-written backward over the native kernels). */
+async function facetStepSeconds(batch: number, repeat: number): Promise<number> {
+  const layers: Layer[] = [];
+  let shape: readonly number[] = [side, side, 1];
+  for (let l = 0; l < 3; l++) {
+    const w = weights([3, 3, channels[l], channels[l + 1]], 9 * channels[l], l + 1);
+    layers.push(new Conv2d(`conv${l}`, shape, channels[l + 1], w.dataSync() as Float32Array));
+    w.dispose();
+    shape = layers[layers.length - 1].outShape;
+    layers.push(new BatchNormRelu(`bn${l}`, shape), new MaxPool2x2(`pool${l}`, shape));
+    shape = layers[layers.length - 1].outShape;
+  }
+  const flat = (side / 8) ** 2 * channels[3];
+  const w = weights([flat, embed], flat, 9);
+  layers.push(new Linear('embed', shape, embed, w.dataSync() as Float32Array));
+  w.dispose();
+  const net = new Sequential('cnn', layers);
+  const xt = weights([batch, side, side, 1], 3, 42), x = xt.dataSync() as Float32Array;
+  xt.dispose();
+  const dOut = new Float32Array(batch * embed);
+  const trainable = net.params.filter((p) => p.grad);
+  const step = () => {
+    const out = net.forward(x, batch, true);
+    for (let i = 0; i < out.length; i++) dOut[i] = (2 * out[i]) / out.length; // d mean(out²)
+    net.backward(dOut);
+    for (const p of trainable) for (let i = 0; i < p.value.length; i++) p.value[i] -= 0.01 * p.grad![i];
+  };
+  step();
+  return timeIt(step, repeat);
+}
+
 const torchStep = `
 import json, sys, time, torch
 import torch.nn as nn
 torch.manual_seed(0)
 batch = int(sys.argv[1]); ch = [1, 32, 64, 128]
+torch.set_num_threads(int(sys.argv[2]))
 layers = []
 for l in range(3):
     layers += [nn.Conv2d(ch[l], ch[l + 1], 3, padding=1, bias=False), nn.BatchNorm2d(ch[l + 1]), nn.ReLU(), nn.MaxPool2d(2)]
@@ -70,22 +103,31 @@ print(json.dumps({'seconds': best, 'torch': torch.__version__, 'threads': torch.
 `;
 
 /**
- * One training step of a small CNN (batch 128, 32×32×1, conv+BN+ReLU+pool ×3, linear 128): tfjs on
- * facet's `native` backend vs PyTorch CPU, same run; plain tfjs `cpu` is timed at a smaller batch
- * (FACET_CNN_CPU_BATCH, default 8) and scaled linearly, because at batch 128 it takes minutes.
+ * One training step of a small CNN (batch 128, 32×32×1, conv+BN+ReLU+pool ×3, linear 128): facet's
+ * own engine (`seconds`), tfjs autodiff on facet's `native` backend, and PyTorch CPU at the same
+ * thread count, same run; plain tfjs `cpu` is timed at a smaller batch (FACET_CNN_CPU_BATCH,
+ * default 8) and scaled linearly, because at batch 128 it takes minutes. FACET_CNN_SKIP_TFJS=1
+ * leaves the two tfjs columns out (they take minutes).
  */
 export async function benchCnnStep(): Promise<void> {
   const batch = 128;
   const cpuBatch = Number(process.env.FACET_CNN_CPU_BATCH ?? 8);
-  const peer = runPython(torchStep, [String(batch)]);
-  const native = await tfjsStepSeconds('native', batch, 3);
-  const cpu = await tfjsStepSeconds('cpu', cpuBatch, 1);
+  const peer = runPython(torchStep, [String(batch), String(threads())]);
+  const engine = await facetStepSeconds(batch, 5);
+  const skipTfjs = process.env.FACET_CNN_SKIP_TFJS === '1';
+  const native = skipTfjs ? undefined : await tfjsStepSeconds('native', batch, 3);
+  const cpu = skipTfjs ? undefined : await tfjsStepSeconds('cpu', cpuBatch, 1);
   recordResult({
     name: 'cnn-step',
     sizes: { batch, input: '32×32×1', blocks: 'conv3×3+BN+ReLU+maxpool ×3 (32, 64, 128 ch)', linear: embed },
     threads: threads(),
-    seconds: native,
+    seconds: engine,
     peer: { name: `PyTorch ${peer.torch} CPU (${peer.threads} threads)`, seconds: peer.seconds as number },
-    extra: { backend: 'native', cpuBackendSecondsScaled: +((cpu * batch) / cpuBatch).toFixed(3), cpuBackendBatch: cpuBatch },
+    extra: {
+      engine: `facet layers on ${kernels().name} kernels`,
+      tfjsNativeSeconds: native === undefined ? undefined : +native.toFixed(3),
+      tfjsNativeRatioToPeer: native === undefined ? undefined : +(native / (peer.seconds as number)).toFixed(3),
+      cpuBackendSecondsScaled: cpu === undefined ? undefined : +((cpu * batch) / cpuBatch).toFixed(3), cpuBackendBatch: cpuBatch,
+    },
   });
 }
