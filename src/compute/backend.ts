@@ -69,6 +69,8 @@ export async function setupBackend(name: BackendName = 'auto'): Promise<string> 
   registerNativeBackend();
   await registerAllGradients();
   if (!(await tf.setBackend(wanted))) throw new Error(`backend "${name}" is not available`);
+  // the cpu backend's first-use banner recommends tfjs-node, which cannot install from the npm registry alone
+  if (wanted === 'cpu') (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   await tf.ready();
   return tf.getBackend();
 }

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
+import { synthFaces } from '../../src/data/synth/synth-faces.js';
+import { repoRoot } from '../helpers/golden.js';
+import { checkPage, haveChromium } from '../helpers/browser.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'facet-semi-'));
+const faces = synthFaces({ ids: 90, images: 2200, dim: 24, seed: 3 });
+writeFeatures(join(dir, 'f.npy'), faces.features);
+writeLabels(join(dir, 'l.meta'), faces.labels);
+const out = join(dir, 'run');
+const semiArgs = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--labelled-fraction', '0.3', '--test-fraction', '0.3',
+  '--hidden', '64', '--embedding-size', '16', '--epochs', '4', '--batch-size', '64', '--lr', '3e-3', '--knn-k', '21', '--naan-k-hops', '10,5',
+  '--naan-sample-hops', '10', '--naan-epochs', '1', '--naan-max-steps', '30', '--predict-k-hops', '10,5', '--scorer', 'cosine', '--backend', 'cpu'];
+const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
+const res = facet('semi', ...semiArgs, '--out', out);
+const json = (name: string) => JSON.parse(readFileSync(join(out, name), 'utf8'));
+
+test('facet semi runs every stage into the run folder and prints the numbers the report shows', () => {
+  assert.equal(res.status, 0, res.stderr);
+  for (const f of ['config.json', 'split.json', 'supervised/checkpoint.json', 'embeddings/labelled.npy', 'embeddings/unlabelled_knn.npz',
+    'pseudo/labels.txt', 'pseudo/labels_clean.txt', 'pseudo/analysis.json', 'retrain/checkpoint.json', 'evaluation.json', 'summary.json', 'report.html']) {
+    assert.ok(existsSync(join(out, f)), f);
+  }
+  const split = json('split.json');
+  // class-disjoint: no labelled, unlabelled or test row shares a class with another part
+  const cls = (rows: number[]) => new Set(rows.map((r) => faces.labels[r]));
+  const [l, u, t] = [cls(split.labelledRows), cls(split.unlabelledRows), cls(split.testRows)];
+  for (const c of l) assert.ok(!u.has(c) && !t.has(c));
+  for (const c of u) assert.ok(!t.has(c));
+  assert.equal(split.labelledClasses, Math.round(0.3 * (90 - 27)));
+  const ev = json('evaluation.json');
+  const printed = /supervised only ([\d.]+)% → after pseudo-labelling ([\d.]+)%/.exec(res.stdout)!;
+  assert.equal(Number(printed[1]), Number(ev.before['recall@1'].toFixed(2)));
+  assert.equal(Number(printed[2]), Number(ev.after['recall@1'].toFixed(2)));
+  const pseudoF = Number(/BCubed F ([\d.]+)/.exec(res.stdout)![1]);
+  assert.equal(pseudoF, Number(json('pseudo/report.json').metrics.singletonsRemoved.bcubed.fscore.toFixed(4)));
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.ok(html.includes(`${ev.before['recall@1'].toFixed(2)}% supervised only → ${ev.after['recall@1'].toFixed(2)}%`));
+  assert.ok(html.includes(`BCubed F ${pseudoF.toFixed(4)}`));
+  // the pseudo-labels are real clusters of the unlabelled pool, better than chance against the hidden classes
+  assert.ok(pseudoF > 0.15, `pseudo-label BCubed F ${pseudoF}`);
+  assert.ok(ev.before['recall@1'] > 20, `supervised Recall@1 ${ev.before['recall@1']}`);
+});
+
+test('the loop report opens in chromium with its plots drawn and no console errors', { skip: !haveChromium() && 'chromium not installed' }, async () => {
+  const seen = await checkPage(join(out, 'report.html'), join(out, 'report.png'));
+  assert.deepEqual(seen.consoleErrors, []);
+  assert.ok(seen.svgCount >= 8, `${seen.svgCount} plots`);
+  for (const s of seen.svgSizes) assert.ok(s.width > 100 && s.height > 100);
+  assert.match(seen.text, /Retrieval on held-out classes/);
+  assert.match(seen.text, /Precision and recall against the edge-score threshold/);
+  assert.ok(statSync(join(out, 'report.png')).size > 5000);
+});
+
+test('--from re-enters at a stage: earlier outputs are kept, the same inputs give the same result, swapped pseudo-labels are used', () => {
+  const supervisedCk = statSync(join(out, 'supervised/checkpoint.json')).mtimeMs;
+  const before = json('evaluation.json');
+  const again = facet('semi', ...semiArgs, '--out', out, '--from', 'retrain');
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(statSync(join(out, 'supervised/checkpoint.json')).mtimeMs, supervisedCk);
+  assert.deepEqual(json('evaluation.json'), before);
+  // a user's own pseudo-labels: the hidden truth itself, swapped in at the retrain stage
+  const truth = readLabels(join(out, 'embeddings/unlabelled_truth.txt'));
+  writeFileSync(join(out, 'pseudo/labels_clean.txt'), Array.from(truth).join('\n') + '\n');
+  const swapped = facet('semi', ...semiArgs, '--out', out, '--from', 'retrain');
+  assert.equal(swapped.status, 0, swapped.stderr);
+  const steps = readFileSync(join(out, 'retrain/metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((x) => JSON.parse(x)).filter((r) => r.kind === 'step');
+  assert.equal(steps[0].headLosses.length, 2);
+  assert.notDeepEqual(json('evaluation.json').after, before.after);
+});
+
+test('facet semi: a stage whose inputs are missing names the stage to run; bad options are refused', () => {
+  const fresh = join(dir, 'fresh');
+  const r = facet('semi', ...semiArgs, '--out', fresh, '--from', 'knn');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /embeddings\/labelled\.npy is missing: it is written by stage "embed" \(run with --from embed\)/);
+  const bad = facet('semi', ...semiArgs, '--out', fresh, '--labelled-fraction', '0.001');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--labelled-fraction 0.001: 63 training classes give 0 labelled/);
+  const stage = facet('semi', ...semiArgs, '--out', fresh, '--from', 'everything');
+  assert.notEqual(stage.status, 0);
+  assert.match(stage.stderr, /--from: one of split, supervised/);
+});
