@@ -30,43 +30,43 @@ void ParallelFor(int64_t n, int threads, int64_t grain, F f) {
 // Rows per thread below which the work stays on one thread (about 64K floats).
 int64_t RowGrain(int64_t c) { return std::max<int64_t>(1, 65536 / std::max<int64_t>(1, c)); }
 
-}  // namespace
-
-void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float* var, int threads) {
+// Two per-channel sums over all rows: add_row(r, a, b) adds row r's terms into the float arrays a and b
+// (c each). Float partials over 64-row blocks keep the inner loops vectorisable; the blocks and the
+// threads' shares are folded in double. Returns [Σa (c values), Σb (c values)].
+template <class AddRow>
+std::vector<double> ChannelSums(int64_t rows, int64_t c, int threads, AddRow add_row) {
   const int64_t T = std::max(1, threads);
   std::vector<double> acc(T * 2 * c, 0.0);
   ParallelFor(rows, threads, RowGrain(c), [&](int t, int64_t b, int64_t e) {
     double* s = acc.data() + t * 2 * c;
-    double* q = s + c;
-    // per-block float partial sums keep the inner loop vectorisable; blocks are folded into doubles
     std::vector<float> buf(2 * c);
-    float* __restrict fs = buf.data();
-    float* __restrict fq = fs + c;
     for (int64_t r0 = b; r0 < e; r0 += 64) {
       std::fill(buf.begin(), buf.end(), 0.f);
       const int64_t r1 = std::min(e, r0 + 64);
-      for (int64_t r = r0; r < r1; r++) {
-        const float* __restrict xr = x + r * c;
-        for (int64_t ch = 0; ch < c; ch++) {
-          fs[ch] += xr[ch];
-          fq[ch] += xr[ch] * xr[ch];
-        }
-      }
-      for (int64_t ch = 0; ch < c; ch++) {
-        s[ch] += fs[ch];
-        q[ch] += fq[ch];
-      }
+      for (int64_t r = r0; r < r1; r++) add_row(r, buf.data(), buf.data() + c);
+      for (int64_t i = 0; i < 2 * c; i++) s[i] += buf[i];
+    }
+  });
+  std::vector<double> out(2 * c, 0.0);
+  for (int64_t t = 0; t < T; t++)
+    for (int64_t i = 0; i < 2 * c; i++) out[i] += acc[t * 2 * c + i];
+  return out;
+}
+
+}  // namespace
+
+void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float* var, int threads) {
+  const std::vector<double> sums = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fs, float* __restrict fq) {
+    const float* __restrict xr = x + r * c;
+    for (int64_t ch = 0; ch < c; ch++) {
+      fs[ch] += xr[ch];
+      fq[ch] += xr[ch] * xr[ch];
     }
   });
   for (int64_t ch = 0; ch < c; ch++) {
-    double s = 0, q = 0;
-    for (int64_t t = 0; t < T; t++) {
-      s += acc[t * 2 * c + ch];
-      q += acc[t * 2 * c + c + ch];
-    }
-    const double m = rows > 0 ? s / rows : 0;
+    const double m = rows > 0 ? sums[ch] / rows : 0;
     mean[ch] = (float)m;
-    var[ch] = (float)std::max(0.0, rows > 0 ? q / rows - m * m : 0);
+    var[ch] = (float)std::max(0.0, rows > 0 ? sums[c + ch] / rows - m * m : 0);
   }
 }
 
@@ -84,44 +84,22 @@ void scale_shift_relu(const float* x, int64_t rows, int64_t c, const float* scal
 
 void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t rows, int64_t c, const float* mean,
                       const float* invstd, const float* gamma, float* dx, float* dgamma, float* dbeta, int threads) {
-  const int64_t T = std::max(1, threads);
-  std::vector<double> acc(T * 2 * c, 0.0);
   // pass 1: Σ dz and Σ dz·(x − mean) per channel, dz = dy where the ReLU passed
-  ParallelFor(rows, threads, RowGrain(c), [&](int t, int64_t b, int64_t e) {
-    double* sb = acc.data() + t * 2 * c;
-    double* sg = sb + c;
-    std::vector<float> buf(2 * c);
-    float* __restrict fb = buf.data();
-    float* __restrict fg = fb + c;
+  const std::vector<double> sums = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fb, float* __restrict fg) {
+    const float* __restrict xr = x + r * c;
+    const float* __restrict yr = y + r * c;
+    const float* __restrict dr = dy + r * c;
     const float* __restrict mu = mean;
-    for (int64_t r0 = b; r0 < e; r0 += 64) {
-      std::fill(buf.begin(), buf.end(), 0.f);
-      const int64_t r1 = std::min(e, r0 + 64);
-      for (int64_t r = r0; r < r1; r++) {
-        const float* __restrict xr = x + r * c;
-        const float* __restrict yr = y + r * c;
-        const float* __restrict dr = dy + r * c;
-        for (int64_t ch = 0; ch < c; ch++) {
-          const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
-          fb[ch] += dz;
-          fg[ch] += dz * (xr[ch] - mu[ch]);
-        }
-      }
-      for (int64_t ch = 0; ch < c; ch++) {
-        sb[ch] += fb[ch];
-        sg[ch] += fg[ch];
-      }
+    for (int64_t ch = 0; ch < c; ch++) {
+      const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
+      fb[ch] += dz;
+      fg[ch] += dz * (xr[ch] - mu[ch]);
     }
   });
   std::vector<float> k1(c), k2(c), k3(c);
   const double inv = rows > 0 ? 1.0 / rows : 0;
   for (int64_t ch = 0; ch < c; ch++) {
-    double sb = 0, sg = 0;
-    for (int64_t t = 0; t < T; t++) {
-      sb += acc[t * 2 * c + ch];
-      sg += acc[t * 2 * c + c + ch];
-    }
-    const double is = invstd[ch];
+    const double sb = sums[ch], sg = sums[c + ch], is = invstd[ch];
     dbeta[ch] = (float)sb;
     dgamma[ch] = (float)(sg * is);
     // dx = gamma·invstd·(dz − Σdz/M − xhat·Σ(dz·xhat)/M) = k1·dz + k2·(x − mean) + k3
