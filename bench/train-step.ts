@@ -15,8 +15,11 @@ import json, sys, time, math, torch
 import torch.nn as nn, torch.nn.functional as F
 B, S, d, C, threads = map(int, sys.argv[1:6])
 torch.set_num_threads(threads)
-net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                    nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, d))
+# facet's small CNN: (conv 3×3 no bias + BN + ReLU + 2×2 max-pool) ×3 (32, 64, 128 ch), flatten, linear
+ch, blocks = [1, 32, 64, 128], []
+for l in range(3):
+    blocks += [nn.Conv2d(ch[l], ch[l + 1], 3, padding=1, bias=False), nn.BatchNorm2d(ch[l + 1]), nn.ReLU(), nn.MaxPool2d(2)]
+net = nn.Sequential(*blocks, nn.Flatten(), nn.Linear(128 * (S // 8) ** 2, d))
 W = nn.Parameter(torch.empty(C, d)); nn.init.xavier_uniform_(W)
 s, m = 64.0, 0.5
 def arcface(x, y, w):
