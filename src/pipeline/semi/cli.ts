@@ -39,7 +39,7 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--hidden <widths>', 'MLP hidden widths', (v) => (v === '' ? [] : intList('--hidden')(v)), d.hidden ?? [])
     .option('--embedding-size <d>', 'embedding dimension', positiveInt('--embedding-size'), d.embeddingSize ?? 128)
     .option('--epochs <n>', 'epochs of the supervised model', positiveInt('--epochs'), d.epochs ?? 10)
-    .option('--retrain-epochs <n>', 'epochs of the retraining (default --epochs)', positiveInt('--retrain-epochs'), d.retrainEpochs)
+    .option('--retrain-epochs <n>', 'epochs of the retraining (default: as many as give the supervised model\'s number of steps)', positiveInt('--retrain-epochs'), d.retrainEpochs)
     .option('--batch-size <n>', 'batch size (retraining: half labelled, half pseudo-labelled)', positiveInt('--batch-size'), d.batchSize ?? 128)
     .option('--lr <lr>', 'learning rate (Adam)', numberIn('--lr', 0, 10), d.lr ?? 1e-3)
     .option('--weight-decay <w>', 'weight decay', numberIn('--weight-decay', 0, 1), t.weightDecay)
@@ -70,7 +70,7 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean): SemiOptions {
   return {
     out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
     maxClasses: o.maxClasses, maxTestClasses: o.maxTestClasses, valFraction: o.valFraction, seed: o.seed, train,
-    retrainEpochs: o.retrainEpochs ?? o.epochs, knnK: o.knnK, scorer: o.scorer,
+    retrainEpochs: o.retrainEpochs, knnK: o.knnK, scorer: o.scorer,
     naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3 },
     predict: { kHops: o.predictKHops, edgeHops: Math.min(20, o.knnK - 1), th: o.th, step: o.step, maxSize: o.maxSize },
     evalKs: o.recall, from: o.from,

@@ -23,7 +23,8 @@ export interface SemiOptions {
   seed: number;
   /** the supervised model's training; the retraining uses it too, with `retrainEpochs` */
   train: TrainConfig;
-  retrainEpochs: number;
+  /** epochs of the retraining; by default as many as give it the supervised model's number of steps (same compute) */
+  retrainEpochs?: number;
   /** neighbours per node in the kNN graphs (self included) */
   knnK: number;
   /** edge scorer: NAAN trained on the labelled graph, or raw cosine similarity (CDP's single model) */

@@ -93,9 +93,9 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
       { heading: 'Headline', blocks: [
         { kind: 'notice', tone: s.gain > 0 ? 'good' : 'bad', text: s.gain > 0 ? gainText : `${gainText} Pseudo-labelling did not help on this run.` },
         { kind: 'notice', tone: 'info', text: `Pseudo-labels (${o.scorer === 'naan' ? 'NAAN link scores' : 'cosine scores'} + propagation, singletons removed): BCubed F ${s.pseudoBcubedF.toFixed(4)} against the hidden classes, ${s.pseudoClusters} clusters, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% of the unlabelled images discarded.` },
-        { kind: 'table', caption: 'Retrieval on held-out classes (leave-one-out, L2-normalised embeddings, validation-selected epoch)', columns: ['model', 'epoch', ...ks.map((k) => k.replace('recall@', 'Recall@')), 'MAP@R', 'R-precision'], rows: [
-          ['supervised (labelled only)', ev.before.epoch, ...ks.map((k) => ev.before[k]), ev.before.mapAtR, ev.before.rPrecision],
-          ['retrained (labelled + pseudo-labelled, two heads)', ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
+        { kind: 'table', caption: 'Retrieval on held-out classes (leave-one-out, L2-normalised embeddings, validation-selected epoch)', columns: ['model', 'training steps', 'selected epoch', ...ks.map((k) => k.replace('recall@', 'Recall@')), 'MAP@R', 'R-precision'], rows: [
+          ['supervised (labelled only)', ev.before.steps, ev.before.epoch, ...ks.map((k) => ev.before[k]), ev.before.mapAtR, ev.before.rPrecision],
+          ['retrained (labelled + pseudo-labelled, two heads)', ev.after.steps, ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
         ] },
       ] },
       { heading: 'Training curves', blocks: [

@@ -13,6 +13,7 @@ import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
 import { train } from '../../train/trainer.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
+import { loadCheckpoint } from '../../train/checkpoint.js';
 import { splitByClass, type Samples } from '../../train/samples.js';
 import { progress, type Progress } from '../../cli/progress.js';
 import type { RunFolder } from '../run-folder.js';
@@ -171,7 +172,19 @@ export async function retrainStage(c: SemiContext): Promise<void> {
   const { train: tr, val, numClasses } = await c.labelledTrainVal();
   const extraHead = await pseudoSamples(c);
   if (extraHead.numClasses < 2) throw new Error(`pseudo-labels: only ${extraHead.numClasses} cluster(s) kept; nothing to retrain on`);
-  await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs: c.o.retrainEpochs }, train: tr, val, numClasses, extraHead });
+  const epochs = c.o.retrainEpochs ?? sameStepsEpochs(c, tr.n, extraHead.samples.n);
+  await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead });
+}
+
+/**
+ * Epochs that give the retraining as many steps as the supervised model took, so that before and
+ * after compare at the same compute and any gain comes from the pseudo-labelled data, not more steps.
+ */
+function sameStepsEpochs(c: SemiContext, labelledRows: number, pseudoRows: number): number {
+  const supervisedSteps = loadCheckpoint(c.input('supervised/checkpoint.json', 'supervised')).globalStep;
+  const B = c.o.train.batchSize;
+  const perEpoch = Math.max(Math.ceil(labelledRows / (B - Math.floor(B / 2))), Math.ceil(pseudoRows / Math.floor(B / 2)));
+  return Math.max(1, Math.round(supervisedSteps / perEpoch));
 }
 
 export interface Evaluation {
@@ -193,7 +206,7 @@ export async function evaluateStage(c: SemiContext): Promise<void> {
     const e = embed(model, test.x, test.n);
     const ks = c.o.evalKs.filter((k) => k < test.n);
     const r = evaluateRetrieval({ query: { data: e, rows: test.n, cols: model.embeddingDim }, queryLabels: test.labels }, { ks });
-    return { epoch, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
+    return { epoch, steps: loadCheckpoint(c.file(runDir)).globalStep, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
   };
   const before = scores('supervised', 'supervised');
   const after = scores('retrain', 'retrain');
