@@ -12,7 +12,7 @@ import { recallAtK, setParams, train } from './trainer.js';
 interface TrainCliOptions {
   dataset: string; root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
   loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
-  model?: ModelKind; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
+  model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
   checkpointEvery: number; out: string; resume?: string; backend: BackendName;
@@ -47,6 +47,7 @@ export function registerTrain(program: Command): void {
     .option('--scale <s>', 'logit scale s', num('--scale'), d.scale)
     .option('--margin <m>', 'margin m (ArcFace 0.5, CosFace 0.35)', num('--margin'))
     .option('--model <kind>', 'mlp (features), small-cnn, resnet18 or resnet50 (images); default mlp or small-cnn by dataset')
+    .option('--backbone-weights <npz>', 'ImageNet weights for resnet18/50: a torchvision state_dict saved with numpy.savez')
     .option('--hidden <widths>', 'MLP hidden layer widths, comma-separated ("" for none)', widths, d.hidden)
     .option('--embedding-size <d>', 'embedding dimension', positiveInt('--embedding-size'), d.embeddingDim)
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), d.epochs)
@@ -76,7 +77,7 @@ export function registerTrain(program: Command): void {
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined });
+      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
       const test = data.test && !r.interrupted ? limitSamples(data.test, o.limit) : undefined;
       const lastTest = test && recallAtK(r.model, test, o.recall);
       // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)

@@ -8,6 +8,7 @@ import { embed, type EmbeddingModel } from '../models/embedding-model.js';
 import { progress } from '../cli/progress.js';
 import { buildModel } from './build-model.js';
 import { ClassifierHead } from './head-state.js';
+import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
 import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
@@ -39,6 +40,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** start from these model parameters instead of the seeded init (warm start) */
   init?: Record<string, { shape: number[]; data: Float32Array }>;
+  /** a torchvision ResNet state_dict as .npz (ImageNet weights) for the backbone of a new run */
+  backboneWeights?: string;
   /** stop (with a checkpoint) after this many steps in total: interruption, for tests */
   stopAfterSteps?: number;
 }
@@ -77,6 +80,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const rng = new Random(c.seed);
   const model = buildModel(c, o.train.sampleShape, rng);
   if (o.init) setParams(model, o.init, 'init');
+  if (o.backboneWeights && !ckpt) loadTorchvisionResnet(model, o.backboneWeights);
   const sources: Samples[] = [o.train, ...(o.extraHead ? [o.extraHead.samples] : [])];
   const heads = [o.numClasses, ...(o.extraHead ? [o.extraHead.numClasses] : [])].map((k) => new ClassifierHead(k, c.embeddingDim, c, rng));
   const rows = sources.length === 1 ? [c.batchSize] : [c.batchSize - Math.floor(c.batchSize / 2), Math.floor(c.batchSize / 2)];
