@@ -57,7 +57,7 @@ export function smallCnnModel(
   for (const p of net.params) {
     const v = p.grad
       ? variable(p.name.replace('.', '_'), p.value, [...p.shape])
-      : tf.variable(tf.tensor(p.value, [...p.shape]), false, `${p.name.replace('.', '_')}_${Math.random().toString(36).slice(2)}`);
+      : tf.variable(tf.tensor(p.value.slice(), [...p.shape]), false, `${p.name.replace('.', '_')}_${Math.random().toString(36).slice(2)}`);
     params.set(p.name, v);
     state.push({ p, v });
   }
@@ -70,7 +70,8 @@ export function smallCnnModel(
     }
   };
   const writeBack = () => tf.tidy(() => {
-    for (const { p, v } of state) if (!p.grad) v.assign(tf.tensor(p.value, [...p.shape]));
+    // a copy: tfjs may keep the array it is given, and the engine updates these in place
+    for (const { p, v } of state) if (!p.grad) v.assign(tf.tensor(p.value.slice(), [...p.shape]));
   });
   const perSample = height * width * channels;
   const checkBatch = (x: Float32Array, batch: number) => {
