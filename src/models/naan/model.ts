@@ -41,55 +41,158 @@ export function initNaan(c: NaanConfig, seed: number): NaanParams {
 }
 
 /**
- * One single-query GATLayer over groups [B, n, D] whose row 0 is the query:
- * h = W x + b; e_j = LeakyReLU(aᵀ[h₀; h_j] + b_a); att = softmax_j(e) (query included);
- * out = ReLU(Σ_j att_j h_j + bias) → [B, D].
+ * One single-query GATLayer over G groups of n rows of a table h = W x (no bias) [M, D] (group g =
+ * rows groups[g·n … g·n+n−1], row 0 the query): e_j = LeakyReLU(a_qᵀ(h₀ + b) + a_mᵀ(h_j + b) + b_a),
+ * att = softmax_j(e) (query included), out = ReLU(Σ_j att_j (h_j + b) + bias) → [G, D]. As Σ att = 1,
+ * the bias b of W comes out of the sum.
  */
-function gatLayer(p: NaanParams, h: number, alpha: number, groups: tf.Tensor3D): tf.Tensor2D {
-  const [B, n, D] = groups.shape;
-  const hid = tf.add(tf.matMul(tf.reshape(groups, [B * n, D]), p[`attn_${h}.w.weight`]), p[`attn_${h}.w.bias`]);
-  const a = p[`attn_${h}.a.weight`];
-  const aQuery = tf.slice(a, [0, 0], [D, 1]);
-  const aMember = tf.slice(a, [D, 0], [D, 1]);
-  const h3 = tf.reshape(hid, [B, n, D]);
-  const query = tf.reshape(tf.slice(h3, [0, 0, 0], [B, 1, D]), [B, D]);
-  const eMember = tf.reshape(tf.matMul(hid, aMember), [B, n]);
-  const eQuery = tf.matMul(query, aQuery); // [B, 1], broadcast over members
-  const e = tf.leakyRelu(tf.add(tf.add(eMember, eQuery), p[`attn_${h}.a.bias`]), alpha);
-  const att = tf.softmax(e, 1);
-  const pooled = tf.reshape(tf.matMul(tf.reshape(att, [B, 1, n]), h3), [B, D]);
-  return tf.relu(tf.add(pooled, p[`attn_${h}.bias`])) as tf.Tensor2D;
+function gatLayer(p: NaanParams, h: number, alpha: number, table: tf.Tensor2D, groups: Int32Array, n: number): tf.Tensor2D {
+  return groupAttention(table, p[`attn_${h}.a.weight`], p[`attn_${h}.a.bias`], p[`attn_${h}.w.bias`], p[`attn_${h}.bias`], groups, n, alpha);
+}
+
+/**
+ * A GATLayer's attention as one op with its own gradient: attention terms per table row, logits,
+ * LeakyReLU, softmax per group, the weighted sum of table rows read by index, bias and ReLU. Plain
+ * loops over typed arrays: the G·n·D gathered copy of the table is never built, and none of tfjs's
+ * gather/softmax/broadcast kernels (most of a CPU training step before) runs on G·n-sized tensors.
+ */
+export function groupAttention(
+  table: tf.Tensor2D, a: tf.Tensor, attBias: tf.Tensor, wBias: tf.Tensor, outBias: tf.Tensor, groups: Int32Array, n: number, alpha: number,
+): tf.Tensor2D {
+  const G = groups.length / n, [M, D] = table.shape;
+  const f = tf.customGrad(((tableT: tf.Tensor, aT: tf.Tensor, baT: tf.Tensor, bwT: tf.Tensor, boT: tf.Tensor, save: tf.GradSaveFunc) => {
+    const T = tableT.dataSync() as Float32Array, A = aT.dataSync() as Float32Array;
+    const ba = baT.dataSync()[0], bw = bwT.dataSync() as Float32Array, bo = boT.dataSync() as Float32Array;
+    // per-row query and member terms aᵀ(h + b)
+    let cq = ba, cm = 0;
+    for (let d = 0; d < D; d++) { cq += A[d] * bw[d]; cm += A[D + d] * bw[d]; }
+    const Q = new Float32Array(M), Mb = new Float32Array(M);
+    for (let r = 0; r < M; r++) {
+      let q = cq, m = cm;
+      const o = r * D;
+      for (let d = 0; d < D; d++) { q += A[d] * T[o + d]; m += A[D + d] * T[o + d]; }
+      Q[r] = q; Mb[r] = m;
+    }
+    const bias = Float32Array.from(bo, (v, d) => v + bw[d]);
+    const att = new Float32Array(G * n), pre = new Float32Array(G * n), out = new Float32Array(G * D);
+    for (let g = 0; g < G; g++) {
+      const q = Q[groups[g * n]], base = g * n;
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) {
+        const v = q + Mb[groups[base + j]];
+        pre[base + j] = v;
+        const e = v > 0 ? v : alpha * v;
+        att[base + j] = e;
+        if (e > mx) mx = e;
+      }
+      let sum = 0;
+      for (let j = 0; j < n; j++) { const e = Math.exp(att[base + j] - mx); att[base + j] = e; sum += e; }
+      const o = g * D;
+      for (let j = 0; j < n; j++) {
+        const w = (att[base + j] /= sum), r = groups[base + j] * D;
+        for (let d = 0; d < D; d++) out[o + d] += w * T[r + d];
+      }
+      for (let d = 0; d < D; d++) { const v = out[o + d] + bias[d]; out[o + d] = v > 0 ? v : 0; }
+    }
+    const value = tf.tensor2d(out, [G, D]);
+    save([value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const dY = dy.dataSync() as Float32Array, Y = saved[0].dataSync() as Float32Array;
+        const dT = new Float32Array(M * D), dQ = new Float32Array(M), dM = new Float32Array(M), dBo = new Float32Array(D);
+        const gr = new Float32Array(D), dAtt = new Float32Array(n);
+        for (let g = 0; g < G; g++) {
+          const o = g * D, base = g * n;
+          for (let d = 0; d < D; d++) { const v = Y[o + d] > 0 ? dY[o + d] : 0; gr[d] = v; dBo[d] += v; }
+          let dot = 0;
+          for (let j = 0; j < n; j++) {
+            const w = att[base + j], r = groups[base + j] * D;
+            let s = 0;
+            for (let d = 0; d < D; d++) { s += gr[d] * T[r + d]; dT[r + d] += w * gr[d]; }
+            dAtt[j] = s;
+            dot += w * s;
+          }
+          for (let j = 0; j < n; j++) {
+            const dPre = att[base + j] * (dAtt[j] - dot) * (pre[base + j] > 0 ? 1 : alpha);
+            dM[groups[base + j]] += dPre;
+            dQ[groups[base]] += dPre;
+          }
+        }
+        // through the attention terms: dh_r += dQ_r a_q + dM_r a_m; da = Σ_r [dQ_r; dM_r] (h_r + b)
+        const dA = new Float32Array(2 * D), dBw = Float32Array.from(dBo);
+        let sQ = 0, sM = 0;
+        for (let r = 0; r < M; r++) {
+          const q = dQ[r], m = dM[r], o = r * D;
+          if (q === 0 && m === 0) continue;
+          sQ += q; sM += m;
+          for (let d = 0; d < D; d++) {
+            dT[o + d] += q * A[d] + m * A[D + d];
+            dA[d] += q * T[o + d];
+            dA[D + d] += m * T[o + d];
+          }
+        }
+        for (let d = 0; d < D; d++) { dA[d] += sQ * bw[d]; dA[D + d] += sM * bw[d]; dBw[d] += sQ * A[d] + sM * A[D + d]; }
+        return [tf.tensor2d(dT, [M, D]), tf.tensor(dA, aT.shape), tf.tensor1d([sQ + sM]), tf.tensor1d(dBw), tf.tensor1d(dBo)];
+      },
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(table, a, attBias, wBias, outBias) as tf.Tensor2D;
 }
 
 /** The heads applied to the same groups and averaged (NAAN's `GAT` over `nheads` layers). */
-function heads(p: NaanParams, c: NaanConfig, groups: tf.Tensor3D): tf.Tensor2D {
-  const outs = Array.from({ length: c.nheads }, (_, h) => gatLayer(p, h, c.alpha, groups));
-  return outs.length === 1 ? outs[0] : (tf.div(tf.addN(outs), c.nheads) as tf.Tensor2D);
+function averaged(outs: tf.Tensor2D[]): tf.Tensor2D {
+  return outs.length === 1 ? outs[0] : (tf.div(tf.addN(outs), outs.length) as tf.Tensor2D);
 }
 
 /**
  * z_v for a batch of nodes, by NAAN's two steps with shared weights: each of the k1 1-hop neighbours
  * u aggregates its group [u; its k2 NNs]; then the centre aggregates [x_v; those k1 aggregates].
- * Features are gathered by index from `features` (N×D) per batch: memory is B·k1·(k2+1)·D, never N×N.
+ * W is applied once per distinct node of the batch's neighbourhoods (not once per occurrence), and
+ * the attention sums read those rows by index: memory is (distinct nodes + B·k1)·D, never N×N.
+ * `tables` (per head, `project` of all N features) skips even that, for inference over every node.
  */
-export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, hood: Neighbourhoods): tf.Tensor2D {
+export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, hood: Neighbourhoods, tables?: tf.Tensor2D[]): tf.Tensor2D {
   const { batch: B, k1, k2 } = hood;
-  const D = c.dim;
-  const second = tf.reshape(tf.gather(features, hood.secondHop), [B * k1, k2 + 1, D]) as tf.Tensor3D;
-  const aggregated = tf.reshape(heads(p, c, second), [B, k1, D]);
-  const centre = tf.reshape(tf.gather(features, hood.centres), [B, 1, D]);
-  return heads(p, c, tf.concat([centre, aggregated], 1) as tf.Tensor3D);
+  let rows: tf.Tensor2D[];
+  let second: Int32Array, centres: Int32Array;
+  if (tables) {
+    rows = tables;
+    second = hood.secondHop;
+    centres = hood.centres;
+  } else {
+    // distinct nodes of the batch, renumbered 0…U−1
+    const local = new Map<number, number>();
+    const id = (v: number) => { let i = local.get(v); if (i === undefined) { i = local.size; local.set(v, i); } return i; };
+    centres = Int32Array.from(hood.centres, id);
+    second = Int32Array.from(hood.secondHop, id);
+    const x = tf.gather(features, tf.tensor1d(Int32Array.from(local.keys()), 'int32')) as tf.Tensor2D;
+    rows = Array.from({ length: c.nheads }, (_, h) => project(p, h, x));
+  }
+  const U = rows[0].shape[0];
+  const first = new Int32Array(B * (k1 + 1));
+  for (let b = 0; b < B; b++) {
+    first[b * (k1 + 1)] = centres[b];
+    for (let j = 0; j < k1; j++) first[b * (k1 + 1) + 1 + j] = U + b * k1 + j;
+  }
+  const aggregated = averaged(rows.map((t, h) => gatLayer(p, h, c.alpha, t, second, k2 + 1)));
+  return averaged(rows.map((t, h) => gatLayer(p, h, c.alpha, tf.concat([t, project(p, h, aggregated)], 0), first, k1 + 1)));
 }
 
-/** Index tensors of a batch's 2-hop neighbourhoods (built on the CPU from the kNN rows). */
+/** W x (without W's bias) for head h: the table a GATLayer's attention reads. */
+export function project(p: NaanParams, h: number, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(x, p[`attn_${h}.w.weight`]) as tf.Tensor2D;
+}
+
+/** Index arrays of a batch's 2-hop neighbourhoods (built on the CPU from the kNN rows). */
 export interface Neighbourhoods {
   batch: number;
   k1: number;
   k2: number;
   /** [B] node ids */
-  centres: tf.Tensor1D;
+  centres: Int32Array;
   /** [B·k1·(k2+1)]: for each 1-hop neighbour u, u itself then its k2 nearest */
-  secondHop: tf.Tensor1D;
+  secondHop: Int32Array;
 }
 
 /**
@@ -110,7 +213,7 @@ export function neighbourhoods(knn: { n: number; k: number; indices: Int32Array 
       for (const w of nbrs2) out[o++] = w;
     }
   }
-  return { batch: B, k1, k2, centres: tf.tensor1d(nodes, 'int32'), secondHop: tf.tensor1d(out, 'int32') };
+  return { batch: B, k1, k2, centres: Int32Array.from(nodes), secondHop: out };
 }
 
 /** The first out.length neighbours of v other than v itself and −1 padding (repeating the last when short). */
@@ -125,7 +228,9 @@ function nearest(knn: { k: number; indices: Int32Array }, v: number, out: Int32A
 }
 
 function classifierLogits(p: NaanParams, za: tf.Tensor2D, zb: tf.Tensor2D): tf.Tensor2D {
-  const hidden = tf.add(tf.matMul(tf.concat([za, zb], 1), p['classifier.0.weight']), p['classifier.0.bias']);
+  // [z_a; z_b] · W₁ as z_a · W₁[:D] + z_b · W₁[D:] (no concat along columns: its gradient is slow on the CPU)
+  const w = p['classifier.0.weight'], D = za.shape[1];
+  const hidden = tf.add(tf.add(tf.matMul(za, tf.slice(w, [0, 0], [D, D])), tf.matMul(zb, tf.slice(w, [D, 0], [D, D]))), p['classifier.0.bias']);
   const act = tf.prelu(hidden, p['classifier.1.weight']);
   return tf.add(tf.matMul(act, p['classifier.2.weight']), p['classifier.2.bias']);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { knnPairs } from './pairs.js';
-import { embedNodes, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
+import { embedNodes, neighbourhoods, pairLogits, project, type NaanConfig, type NaanParams } from './model.js';
 
 export interface NaanPredictOptions {
   /** [k1, k2] at inference (NAAN eval.sh: [20, 10]) */
@@ -30,14 +30,17 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   const n = features.rows, D = config.dim;
   const Z = new Float32Array(n * D);
   const X = tf.tensor2d(features.data, [n, D]);
+  // W x and the attention terms of every node, once (not once per neighbourhood it appears in)
+  const tables = Array.from({ length: config.nheads }, (_, h) => tf.tidy(() => project(params, h, X)));
   for (let s = 0; s < n; s += o.batchSize) {
     const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
-    const z = tf.tidy(() => embedNodes(params, config, X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1])));
+    const z = tf.tidy(() => embedNodes(params, config, X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), tables));
     Z.set(z.dataSync(), s * D);
     z.dispose();
     o.onProgress?.('embed', s + nodes.length, n);
   }
   X.dispose();
+  for (const t of tables) t.dispose();
   const edges = knnPairs(knn, o.edgeHops, 'sorted');
   const E = edges.length / 2;
   const scores = new Float32Array(E);

@@ -79,10 +79,15 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
       const b = Int32Array.from(idx, (p) => pairs[2 * p + 1]);
       const y = Int32Array.from(idx, (p) => targets[p]);
       const loss = tf.tidy(() => {
-        const ha = neighbourhoods(knn, a, k1, k2), hb = neighbourhoods(knn, b, k1, k2);
+        // both ends of every pair in one neighbourhood batch: W is applied once per distinct node
+        const ends = new Int32Array(2 * a.length);
+        ends.set(a); ends.set(b, a.length);
+        const hood = neighbourhoods(knn, ends, k1, k2);
         const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
         const { value, grads } = tf.variableGrads(() => {
-          const logits = pairLogits(params, embedNodes(params, config, X, ha), embedNodes(params, config, X, hb));
+          const z = embedNodes(params, config, X, hood);
+          const B = a.length, D = config.dim;
+          const logits = pairLogits(params, tf.slice(z, [0, 0], [B, D]), tf.slice(z, [B, 0], [B, D]));
           return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
         }, names.map((k) => params[k]));
         adamStep(params, m, v, grads, lr, o, ++state.adamStep);
