@@ -4,13 +4,12 @@ import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeFileAtomic } from '../data/files/index.js';
 import { intList, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
-import { limitSamples, loadTrainingData } from './load-dataset.js';
+import { loadTrainingSources } from './load-dataset.js';
 import type { OptimizerKind } from './optimizer.js';
-import { splitByClass } from './samples.js';
 import { recallAtK, setParams, train } from './trainer.js';
 
 interface TrainCliOptions {
-  dataset: string; root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
+  dataset: string; root?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
   loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
@@ -35,8 +34,9 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json)')
-    .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root), or features:PATH (.npy/.npz/.bin) with --labels')
+    .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
+    .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
     .option('--labels <file>', 'labels of features:PATH')
     .option('--test-features <file>', 'test features for the final Recall@K')
     .option('--test-labels <file>', 'labels of --test-features')
@@ -68,8 +68,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/train')
     .action(async (o: TrainCliOptions) => {
       const backend = await setupBackend(o.backend);
-      const data = await loadTrainingData(o.dataset, o);
-      const { train: tr, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
+      const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
         model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
@@ -78,14 +77,14 @@ export function registerTrain(program: Command): void {
       };
       const runDir = o.resume ?? o.out;
       const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
-      const test = data.test && !r.interrupted ? limitSamples(data.test, o.limit) : undefined;
-      const lastTest = test && recallAtK(r.model, test, o.recall);
+      const evalTest = test && !r.interrupted;
+      const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
-      if (r.best && test) setParams(r.model, r.best.params, 'best epoch');
-      const bestTest = r.best && test && recallAtK(r.model, test, o.recall);
+      if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
+      const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       const result = {
         backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
-        test: test && { samples: test.n, ...lastTest },
+        test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
         validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
       };
       writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');

@@ -1,6 +1,7 @@
 import { readFeatures, readLabels } from '../data/files/index.js';
-import { openDataset } from '../data/datasets/index.js';
-import type { Samples } from './samples.js';
+import { DATASET_NAMES, openDataset } from '../data/datasets/index.js';
+import { datasetSource } from './dataset-source.js';
+import { splitByClass, type SampleSource, type Samples } from './samples.js';
 
 /** Datasets small enough to hold decoded in memory, read through src/data/datasets. */
 const IN_MEMORY = ['fashion-mnist', 'glyphs'];
@@ -21,10 +22,8 @@ function features(featuresPath: string, labelsPath: string | undefined, flag: st
 }
 
 /**
- * Training and (when the dataset has one) test samples for `facet train --dataset`: Fashion-MNIST
- * (Debian's copy unless --root), the glyph benchmark (--root of `facet data glyphs`), or precomputed
- * features. Image-file datasets (SOP, In-Shop, CUB, Cars, folders) do not fit in memory decoded:
- * embed them with a backbone first and train on the features.
+ * Training and (when the dataset has one) test samples, in memory: Fashion-MNIST (Debian's copy
+ * unless --root), the glyph benchmark (--root of `facet data glyphs`), or precomputed features.
  */
 export async function loadTrainingData(dataset: string, o: { root?: string; labels?: string; testFeatures?: string; testLabels?: string }): Promise<{ train: Samples; test?: Samples }> {
   if (IN_MEMORY.includes(dataset)) return { train: await inMemorySplit(dataset, o.root, 'train'), test: await inMemorySplit(dataset, o.root, 'test') };
@@ -33,7 +32,57 @@ export async function loadTrainingData(dataset: string, o: { root?: string; labe
     const test = o.testFeatures ? features(o.testFeatures, o.testLabels, '--test-features') : undefined;
     return { train, test };
   }
-  throw new Error(`--dataset: "${dataset}" cannot be trained on here; use ${IN_MEMORY.join(', ')} or features:PATH (with --labels)`);
+  if (![...IMAGE_FILES].includes(dataset) && !dataset.startsWith('folder:')) {
+    throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
+  }
+  throw new Error(`--dataset: ${dataset} streams its images from disk; this step needs ${IN_MEMORY.join(', ')} or features:PATH (with --labels): embed the images first (facet embed)`);
+}
+
+/** What `facet train` trains and evaluates on. */
+export interface TrainingSources {
+  train: Samples | SampleSource;
+  val?: Samples | SampleSource;
+  numClasses: number;
+  /** test queries; with `gallery`, the In-Shop query/gallery protocol, else leave-one-out */
+  test?: Samples | SampleSource;
+  gallery?: SampleSource;
+}
+
+export interface SourceOptions { root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number; valFraction: number; seed: number; imageSize?: number }
+
+const IMAGE_FILES = ['sop', 'inshop', 'cub', 'cars'];
+
+/**
+ * The training, validation and test sources of a dataset: in-memory sets and features are held
+ * decoded (validation carved by class from the training split); image-file datasets (SOP, In-Shop,
+ * CUB, Cars, folder:PATH) are decoded and augmented batch by batch, with the dataset's own
+ * class-disjoint `fit` / `val` split and its test split (In-Shop: query against gallery).
+ */
+export async function loadTrainingSources(dataset: string, o: SourceOptions): Promise<TrainingSources> {
+  if (!IMAGE_FILES.includes(dataset) && !dataset.startsWith('folder:')) {
+    const data = await loadTrainingData(dataset, o);
+    const { train, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
+    return { train, val, numClasses, test: data.test && limitSamples(data.test, o.limit) };
+  }
+  if (o.limit !== undefined) throw new Error(`--limit applies to in-memory datasets; ${dataset} streams its images`);
+  const sizes = o.imageSize ? { resize: Math.round((o.imageSize * 256) / 224), crop: o.imageSize } : undefined;
+  const open = (split: string) => openDataset(dataset, { root: o.root, split, seed: o.seed, valFraction: o.valFraction, sizes });
+  const fit = open(o.valFraction > 0 ? 'fit' : 'train');
+  const val = o.valFraction > 0 ? datasetSource(open('val')) : undefined;
+  if (dataset === 'inshop') {
+    // query and gallery number their items separately: label both by the item id
+    const query = open('query'), gallery = open('gallery');
+    const ids = new Map<string | number, number>();
+    const relabel = (ds: typeof query) => {
+      const src = datasetSource(ds);
+      const global = Int32Array.from(ds.items, (it) => { const id = ds.classIds[it.label]; if (!ids.has(id)) ids.set(id, ids.size); return ids.get(id)!; });
+      return { ...src, labels: global, rows: async (idx: ArrayLike<number>, opt: { train: boolean; epoch: number }) => ({ x: (await src.rows(idx, opt)).x, labels: Int32Array.from(idx, (i) => global[i]) }) };
+    };
+    return { train: datasetSource(fit), val, numClasses: fit.classes, test: relabel(query), gallery: relabel(gallery) };
+  }
+  let test: SampleSource | undefined;
+  try { test = datasetSource(open('test')); } catch { test = undefined; }
+  return { train: datasetSource(fit), val, numClasses: fit.classes, test };
 }
 
 /** The first `limit` samples (quick runs). */

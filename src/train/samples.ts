@@ -38,3 +38,23 @@ export function splitByClass(s: Samples, fraction: number): { train: Samples; va
   train.labels = train.labels.map((c) => trainClasses.get(c)!);
   return { train, val: valIdx.length > 0 ? pick(valIdx) : undefined, numClasses: trainClasses.size };
 }
+
+/**
+ * Where a head's rows come from: samples held in memory, or a dataset that decodes (and, in
+ * training, augments) each batch from its image files.
+ */
+export interface SampleSource {
+  n: number;
+  sampleShape: number[];
+  labels: Int32Array;
+  rows(idx: ArrayLike<number>, o: { train: boolean; epoch: number }): Promise<{ x: Float32Array; labels: Int32Array }>;
+}
+
+export function isSamples(s: Samples | SampleSource): s is Samples {
+  return (s as Samples).x !== undefined;
+}
+
+export function asSource(s: Samples | SampleSource): SampleSource {
+  if (!isSamples(s)) return s;
+  return { n: s.n, sampleShape: s.sampleShape, labels: s.labels, rows: async (idx) => gatherRows(s, idx) };
+}

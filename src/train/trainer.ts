@@ -12,19 +12,20 @@ import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
 import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
-import { gatherRows, type Samples } from './samples.js';
+import { asSource, isSamples, type SampleSource, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
 
 /** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
 export interface ExtraHead {
-  samples: Samples;
+  samples: Samples | SampleSource;
   numClasses: number;
 }
 
 export interface TrainOptions {
   runDir: string;
   config: TrainConfig;
-  train: Samples;
+  /** in memory, or a dataset decoded per batch */
+  train: Samples | SampleSource;
   /** classes of the head (training labels must be 0…numClasses−1) */
   numClasses: number;
   /**
@@ -35,7 +36,7 @@ export interface TrainOptions {
    */
   extraHead?: ExtraHead;
   /** class-disjoint validation samples, evaluated after each epoch */
-  val?: Samples;
+  val?: Samples | SampleSource;
   /** continue from runDir/checkpoint.json */
   resume?: boolean;
   /** start from these model parameters instead of the seeded init (warm start) */
@@ -81,7 +82,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const model = buildModel(c, o.train.sampleShape, rng);
   if (o.init) setParams(model, o.init, 'init');
   if (o.backboneWeights && !ckpt) loadTorchvisionResnet(model, o.backboneWeights);
-  const sources: Samples[] = [o.train, ...(o.extraHead ? [o.extraHead.samples] : [])];
+  const sources = [o.train, ...(o.extraHead ? [o.extraHead.samples] : [])].map(asSource);
   const heads = [o.numClasses, ...(o.extraHead ? [o.extraHead.numClasses] : [])].map((k) => new ClassifierHead(k, c.embeddingDim, c, rng));
   const rows = sources.length === 1 ? [c.batchSize] : [c.batchSize - Math.floor(c.batchSize / 2), Math.floor(c.batchSize / 2)];
   if (rows.some((r) => r < 1)) throw new Error(`--batch-size ${c.batchSize}: two heads need at least 2 rows per batch`);
@@ -138,7 +139,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
           save();
           return { model, weight: heads[0].weight, head: heads[0].broadFace, heads, history, best, interrupted: true };
         }
-        const parts = sources.map((_, h) => gatherRows(sources[h], take(h)));
+        const parts = await Promise.all(sources.map((src, h) => src.rows(take(h), { train: true, epoch })));
         const s = trainStep(model, heads, parts);
         applyUpdate(model, heads, s, lr, headLr, opt, optState);
         stepInEpoch++;
@@ -156,7 +157,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const seconds = (Date.now() - t0) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
       if (o.val) {
-        const val = recallAtK(model, o.val, c.evalKs);
+        const val = await recallAtK(model, o.val, c.evalKs);
         row.val = val;
         const score = Object.values(val)[0];
         if (score !== undefined && (!best || score > best.score)) best = { epoch: epoch + 1, metric: Object.keys(val)[0], score, params: paramsOf(model) };
@@ -178,7 +179,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 export interface Cursor { order: Int32Array; pos: number }
 
 /** The next `count` indices of a source, reshuffling (from `rng`) whenever its pass is used up. */
-function drawBatch(s: Samples, cur: Cursor, count: number, rng: Random): Int32Array {
+function drawBatch(s: SampleSource, cur: Cursor, count: number, rng: Random): Int32Array {
   const out = new Int32Array(count);
   for (let filled = 0; filled < count; ) {
     if (cur.pos >= cur.order.length) {
@@ -280,14 +281,29 @@ function concat(xs: Float32Array[]): Float32Array {
 }
 
 /** Recall@K (percent) of the L2-normalised embeddings, leave-one-out, as the reference's SOP protocol. */
-export function recallAtK(model: EmbeddingModel, s: Samples, ks: number[]): Record<string, number> {
-  const e = embed(model, s.x, s.n);
-  const usable = ks.filter((k) => k < s.n);
-  const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: model.embeddingDim }, queryLabels: s.labels }, { ks: usable });
+export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource, ks: number[], gallery?: SampleSource): Promise<Record<string, number>> {
+  const d = model.embeddingDim;
+  const e = await embedAll(model, s);
+  const usable = ks.filter((k) => k < (gallery ?? s).n);
+  const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
+  const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
   return Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]]));
 }
 
-function checkLabels(s: Samples, numClasses: number, what: string): void {
+/** L2-normalised embeddings of every row: in one pass from memory, or batch by batch from a dataset. */
+export async function embedAll(model: EmbeddingModel, s: Samples | SampleSource, batch = 256): Promise<Float32Array> {
+  if (isSamples(s)) return embed(model, s.x, s.n);
+  const d = model.embeddingDim;
+  const out = new Float32Array(s.n * d);
+  for (let i = 0; i < s.n; i += batch) {
+    const idx = Int32Array.from({ length: Math.min(batch, s.n - i) }, (_, j) => i + j);
+    const b = await s.rows(idx, { train: false, epoch: 0 });
+    out.set(embed(model, b.x, idx.length, batch), i * d);
+  }
+  return out;
+}
+
+function checkLabels(s: Samples | SampleSource, numClasses: number, what: string): void {
   for (let i = 0; i < s.n; i++) {
     const y = s.labels[i];
     if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) throw new Error(`${what} label ${y} of sample ${i} is outside the head's classes 0…${numClasses - 1}`);

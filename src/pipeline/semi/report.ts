@@ -105,7 +105,7 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
       { heading: 'Pseudo-labels', blocks: [
         { kind: 'table', caption: 'Clustering of the unlabelled pool against the hidden classes (singletons removed, NAAN protocol)', columns: ['method', 'clusters', 'discarded', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],
           rows: an.methods.map((m) => [m.method, m.clusters, m.discardRatio, m.pairwiseP, m.pairwiseR, m.pairwiseF, m.bcubedP, m.bcubedR, m.bcubedF, m.nmi]) },
-        { kind: 'plot', svg: await lineChart({ title: 'Precision and recall against the edge-score threshold', xLabel: 'threshold', yLabel: 'score', series: [
+        { kind: 'plot', svg: await lineChart({ title: 'Precision and recall against the edge-score threshold (every image counted)', xLabel: 'threshold', yLabel: 'score', series: [
           { name: 'pairwise precision', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseP) },
           { name: 'pairwise recall', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseR) },
           { name: 'BCubed F', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.bcubedF) },

@@ -114,7 +114,7 @@ export interface PseudoAnalysis {
   scorer: string;
   /** the pseudo-labels against the hidden truth, and the cosine baselines on the same graph */
   methods: { method: string; clusters: number; discardRatio: number; pairwiseP: number; pairwiseR: number; pairwiseF: number; bcubedP: number; bcubedR: number; bcubedF: number; nmi: number }[];
-  /** connected components of the scored edges above each threshold: precision/recall trade-off */
+  /** connected components of the scored edges above each threshold, every image counted: precision/recall trade-off */
   sweep: { threshold: number; pairwiseP: number; pairwiseR: number; bcubedF: number }[];
 }
 
@@ -144,8 +144,9 @@ export async function pseudoLabelStage(c: SemiContext): Promise<void> {
   };
   const methods = [row(c.o.scorer === 'naan' ? 'NAAN + propagation (used)' : 'cosine CDP propagation (used)', labels)];
   if (c.o.scorer === 'naan') methods.push(row('cosine CDP propagation', cdpPropagation(f.rows, cosine.edges, cosine.scores, { maxSize: p.maxSize }).labels));
+  // every image counted (−1 as its own cluster): with singletons removed a high threshold would look best by discarding nearly all
   const sweep = Array.from({ length: 19 }, (_, i) => 0.05 + 0.05 * i).map((threshold) => {
-    const m = clusteringMetrics(truth, thresholdComponents(f.rows, scored, threshold), { removeSingletons: true });
+    const m = clusteringMetrics(truth, thresholdComponents(f.rows, scored, threshold));
     return { threshold, pairwiseP: m.pairwise.precision, pairwiseR: m.pairwise.recall, bcubedF: m.bcubed.fscore };
   });
   const best = sweep.reduce((a, b) => (b.bcubedF > a.bcubedF ? b : a));
@@ -181,7 +182,8 @@ export async function retrainStage(c: SemiContext): Promise<void> {
  * after compare at the same compute and any gain comes from the pseudo-labelled data, not more steps.
  */
 function sameStepsEpochs(c: SemiContext, labelledRows: number, pseudoRows: number): number {
-  const supervisedSteps = loadCheckpoint(c.input('supervised/checkpoint.json', 'supervised')).globalStep;
+  c.input('supervised/checkpoint.json', 'supervised');
+  const supervisedSteps = loadCheckpoint(c.file('supervised')).globalStep;
   const B = c.o.train.batchSize;
   const perEpoch = Math.max(Math.ceil(labelledRows / (B - Math.floor(B / 2))), Math.ceil(pseudoRows / Math.floor(B / 2)));
   return Math.max(1, Math.round(supervisedSteps / perEpoch));
