@@ -133,7 +133,7 @@ export function groupAttention(
           }
         }
         for (let d = 0; d < D; d++) { dA[d] += sQ * bw[d]; dA[D + d] += sM * bw[d]; dBw[d] += sQ * A[d] + sM * A[D + d]; }
-        return [tf.tensor2d(dT, [M, D]), tf.tensor(dA, aT.shape), tf.tensor1d([sQ + sM]), tf.tensor1d(dBw), tf.tensor1d(dBo)];
+        return [tf.tensor2d(dT, [M, D]), tf.tensor(dA, aT.shape), tf.tensor1d([sQ]) /* b_a sits in every logit once, as the query term does */, tf.tensor1d(dBw), tf.tensor1d(dBo)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
