@@ -159,8 +159,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       if (o.val) {
         const val = await recallAtK(model, o.val, c.evalKs);
         row.val = val;
-        const score = Object.values(val)[0];
-        if (score !== undefined && (!best || score > best.score)) best = { epoch: epoch + 1, metric: Object.keys(val)[0], score, params: paramsOf(model) };
+        // MAP@R selects the epoch: Recall@1 on a few validation classes saturates at 100 % early
+        const score = val.mapAtR;
+        if (!best || score > best.score) best = { epoch: epoch + 1, metric: 'mapAtR', score, params: paramsOf(model) };
       }
       log(row);
       history.push(row);
@@ -280,14 +281,14 @@ function concat(xs: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Recall@K (percent) of the L2-normalised embeddings, leave-one-out, as the reference's SOP protocol. */
+/** Recall@K and MAP@R (percent) of the L2-normalised embeddings, leave-one-out (SOP protocol) or against a gallery (In-Shop). */
 export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource, ks: number[], gallery?: SampleSource): Promise<Record<string, number>> {
   const d = model.embeddingDim;
   const e = await embedAll(model, s);
   const usable = ks.filter((k) => k < (gallery ?? s).n);
   const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
   const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
-  return Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]]));
+  return { ...Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR };
 }
 
 /** L2-normalised embeddings of every row: in one pass from memory, or batch by batch from a dataset. */

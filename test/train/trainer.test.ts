@@ -74,7 +74,7 @@ test('bad configs and labels get errors naming the option', async () => {
   await assert.rejects(train({ runDir: tmp(), config: small, train: data, numClasses: 3, resume: true }), /no checkpoint.json there/);
 });
 
-test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch, resume exactly, and keep the best validation epoch', async () => {
+test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch, resume exactly, and keep the best validation epoch (MAP@R)', async () => {
   const all = clusters(10, 12, 10, 4);
   const { train: tr, val, numClasses } = splitByClass(all, 0.2);
   // first 4 classes "labelled", the next 4 a second head with its own numbering
@@ -100,7 +100,7 @@ test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch
   assert.equal(steps.length, 18);
   assert.equal(steps[0].headLosses.length, 2);
   assert.ok(Math.abs(steps[0].loss - (steps[0].headLosses[0] + steps[0].headLosses[1]) / 2) < 1e-9);
-  const scores = whole.history.map((h) => (h.val as Record<string, number>)['recall@1']);
+  const scores = whole.history.map((h) => (h.val as Record<string, number>).mapAtR);
   assert.equal(whole.best!.score, Math.max(...scores));
   assert.equal(whole.best!.epoch, scores.indexOf(Math.max(...scores)) + 1);
   await assert.rejects(train({ ...base, extraHead: undefined, runDir: dir, resume: true }), /the checkpoint has 2 head\(s\), this run 1/);

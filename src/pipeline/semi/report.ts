@@ -42,7 +42,8 @@ async function curves(title: string, metrics: Row[]): Promise<Block[]> {
   return [
     { kind: 'plot', svg: await lineChart({ title: `${title}: training loss`, xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'loss', x, y: epochs.map((r) => r.loss as number) }] }) },
     { kind: 'plot', svg: await lineChart({ title: `${title}: learning rate`, xLabel: 'epoch', yLabel: 'lr', series: [{ name: 'lr', x, y: epochs.map((r) => r.lr as number) }] }) },
-    ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation Recall@1`, xLabel: 'epoch', yLabel: 'Recall@1 (%)', series: [{ name: 'validation', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)['recall@1']) }] }) }] : []),
+    ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation (held-out labelled classes)`, xLabel: 'epoch', yLabel: 'percent', series: ['recall@1', 'mapAtR'].map((k) => (
+      { name: k === 'mapAtR' ? 'MAP@R (selects the epoch)' : 'Recall@1', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)[k]) })) }) }] : []),
   ];
 }
 
