@@ -20,6 +20,8 @@ export function registerInfo(program: Command): void {
         tfjsBackend: backend,
         // which tfjs kernels run through facet's kernels (the rest are the cpu backend's)
         tfjsKernels: backend === 'native' ? `cpu kernel set; through facet ${k.name} kernels: ${nativeKernelNames().join(', ')}` : `${backend} backend's own`,
+        // the small CNN trains on facet's own layers; the MLP, ResNets and NAAN through tfjs autodiff
+        engine: `small-cnn: facet layers (conv, BN+ReLU, max-pool, linear) on ${k.name} kernels; mlp, resnet18/50, NAAN: TensorFlow.js ${backend}`,
         tfjs: tf.version_core,
         node: process.version,
       };
