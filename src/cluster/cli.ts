@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { readFeatures, readKnn, readLabels } from '../data/files/index.js';
 import { numberIn, positiveInt } from '../cli/parse.js';
-import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, type BaselineMethod } from './baselines.js';
+import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from './baselines.js';
 import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
 import { registerNaanCommands } from './naan-cli.js';
 
 interface BaselineCliOptions {
   method: string; knn?: string; features?: string; dim?: number; labels?: string; out: string;
   threshold?: number; k?: number; maxSize: number; step: number; maxIter: number;
-  iterations: number; clusters?: number; seed: number;
+  iterations: number; clusters?: number; seed: number; tuneKnn?: string; tuneLabels?: string;
 }
 
 /** `facet cluster …`: pseudo-labelling of an unlabelled split. */
@@ -24,7 +24,9 @@ export function registerCluster(program: Command): void {
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json')
-    .option('--threshold <sim>', `cosine similarity an edge needs (defaults: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']})`, numberIn('--threshold', -1, 1))
+    .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
+    .option('--tune-knn <file>', 'kNN graph (with distances) of a LABELLED split: the threshold is chosen there, best BCubed F over 0.05…0.95 (graph methods)')
+    .option('--tune-labels <file>', 'labels of the --tune-knn split')
     .option('--k <k>', 'neighbours per row to use, self excluded (default: all in the file)', positiveInt('--k'))
     .option('--max-size <n>', 'cdp: largest accepted cluster', positiveInt('--max-size'), 600)
     .option('--step <s>', 'cdp: threshold step', numberIn('--step', 1e-9, 1), 0.05)
@@ -40,13 +42,22 @@ export function registerCluster(program: Command): void {
       const features = o.features ? readFeatures(o.features, { dim: o.dim }) : undefined;
       const n = knn?.n ?? features?.rows ?? 0;
       const gt = o.labels ? readLabels(o.labels, { expectedCount: n }) : undefined;
-      const labels = clusterBaseline(method, knn, features, o);
+      let tuned: ReturnType<typeof tuneThreshold> | undefined;
+      if (o.tuneKnn || o.tuneLabels) {
+        if (!o.tuneKnn || !o.tuneLabels) throw new Error('--tune-knn and --tune-labels go together (the labelled split to choose the threshold on)');
+        if (method === 'kmeans') throw new Error('--tune-knn/--tune-labels choose a cosine threshold; kmeans has none');
+        if (o.threshold !== undefined) throw new Error('give --threshold or --tune-knn/--tune-labels, not both');
+        const tk = readKnn(o.tuneKnn);
+        tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n }), o);
+      }
+      const threshold = tuned?.threshold ?? o.threshold ?? (method === 'kmeans' ? undefined : DEFAULT_THRESHOLD[method]);
+      const labels = clusterBaseline(method, knn, features, { ...o, threshold });
       const report = pseudoLabelReport(labels, gt);
       const seconds = (Date.now() - t0) / 1000;
-      writePseudoLabels(o.out, labels, report, { method, seconds, knn: o.knn, features: o.features });
+      writePseudoLabels(o.out, labels, report, { method, threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
-        method, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,
+        method, threshold, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,
         ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), seconds, out: o.out,
       }) + '\n');
     });

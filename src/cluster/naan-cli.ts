@@ -18,14 +18,14 @@ const pair = (flag: string) => (v: string): [number, number] => {
 };
 
 interface TrainCli {
-  features: string; knn: string; labels?: string; dim?: number; out: string; resume?: boolean; kHops: [number, number];
-  sampleHops: number; epochs: number; batchSize: number; nheads: number; lr: number; lrDecay: number; weightDecay: number;
+  features: string; knn: string; labels?: string; dim?: number; out: string; resume?: boolean; kHops?: [number, number];
+  sampleHops?: number; stopAfter?: number; epochs: number; batchSize: number; nheads: number; lr: number; lrDecay: number; weightDecay: number;
   clip: number; seed: number; maxStepsPerEpoch?: number; checkpointEvery: number; backend: BackendName;
 }
 
 interface PredictCli {
-  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; kHops: [number, number];
-  edgeHops: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
+  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; kHops?: [number, number];
+  edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
 }
 
 /** `facet cluster train` and `facet cluster predict`: NAAN on a labelled split, then pseudo-labels for an unlabelled one. */
@@ -39,8 +39,8 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .requiredOption('--out <file>', 'checkpoint file (JSON)')
     .option('--resume', 'continue from --out')
-    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours', pair('--k-hops'), [100, 10])
-    .option('--sample-hops <n>', 'training pairs from each node\'s first n neighbours', positiveInt('--sample-hops'), 120)
+    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours (default NAAN\'s 100,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
+    .option('--sample-hops <n>', 'training pairs from each node\'s first n neighbours (default 120, capped likewise)', positiveInt('--sample-hops'))
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 3)
     .option('--batch-size <n>', 'pairs per step', positiveInt('--batch-size'), 256)
     .option('--nheads <n>', 'attention heads (averaged)', positiveInt('--nheads'), 1)
@@ -51,6 +51,7 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--seed <s>', 'seed (init, pair order)', (v) => Number(v), 0)
     .option('--max-steps-per-epoch <n>', 'cap on steps per epoch', positiveInt('--max-steps-per-epoch'))
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'), 500)
+    .option('--stop-after <n>', 'stop after n steps of this run, checkpointing first (continue with --resume)', positiveInt('--stop-after'))
     .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
     .action(async (o: TrainCli) => {
       const backend = await setupBackend(o.backend);
@@ -59,8 +60,10 @@ export function registerNaanCommands(cluster: Command): void {
       let bar: Progress | undefined;
       let barEpoch = -1;
       const t0 = Date.now();
+      const width = split.knn.k - 1;
+      const kHops = o.kHops ?? [Math.min(100, width), Math.min(10, width)];
       const r = trainNaan(split.features, split.knn, split.labels, {
-        kHops: o.kHops, sampleHops: o.sampleHops, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
+        kHops, sampleHops: o.sampleHops ?? Math.min(120, width), stopAfterSteps: o.stopAfter, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
         lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
         checkpoint: o.out, checkpointEvery: o.checkpointEvery, resume: o.resume,
         onStep: ({ epoch, step, steps }) => {
@@ -69,7 +72,7 @@ export function registerNaanCommands(cluster: Command): void {
         },
       });
       bar?.stop();
-      process.stdout.write(JSON.stringify({ backend, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
+      process.stdout.write(JSON.stringify({ backend, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
     });
 
   cluster
@@ -81,8 +84,8 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json')
-    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference', pair('--k-hops'), [20, 10])
-    .option('--edge-hops <n>', 'edges from each node\'s first n neighbours', positiveInt('--edge-hops'), 20)
+    .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
+    .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
     .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
     .option('--step <x>', 'propagation threshold step', numberIn('--step', 1e-9, 1), 0.6)
     .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
@@ -96,8 +99,9 @@ export function registerNaanCommands(cluster: Command): void {
       const t0 = Date.now();
       const bars: Record<string, Progress> = {};
       const shown: Record<string, number> = {};
+      const width = split.knn.k - 1;
       const scored = predictNaan(paramsOf(ck), ck.config, split.features, split.knn, {
-        kHops: o.kHops, edgeHops: o.edgeHops, batchSize: o.batchSize,
+        kHops: o.kHops ?? [Math.min(20, width), Math.min(10, width)], edgeHops: o.edgeHops ?? Math.min(20, width), batchSize: o.batchSize,
         onProgress: (stage, done, total) => {
           bars[stage] ??= progress(stage === 'embed' ? 'NAAN embed' : 'NAAN score', total, stage === 'embed' ? 'nodes' : 'edges');
           bars[stage].tick(done - (shown[stage] ?? 0));

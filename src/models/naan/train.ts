@@ -28,6 +28,8 @@ export interface NaanTrainOptions {
   checkpointEvery?: number;
   /** continue from `checkpoint` (its config wins over these options) */
   resume?: boolean;
+  /** stop after this many steps of this call, checkpointing first (an interruption that --resume continues) */
+  stopAfterSteps?: number;
   onStep?: (info: { epoch: number; step: number; steps: number; loss: number }) => void;
 }
 
@@ -38,6 +40,8 @@ export interface NaanTrainResult {
   history: { epoch: number; meanLoss: number }[];
   positiveRatio: number;
   numPairs: number;
+  /** true when stopAfterSteps ended the call before the last epoch */
+  stopped: boolean;
 }
 
 const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
@@ -68,6 +72,7 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
   const stepsPerEpoch = Math.min(Math.ceil(numPairs / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
   const history: NaanTrainResult['history'] = [];
   const [k1, k2] = config.kHops;
+  let stepsRun = 0, stopped = false;
 
   for (; state.epoch < o.epochs; state.epoch++, state.step = 0) {
     const order = shuffled(numPairs, state.seed + state.epoch);
@@ -98,14 +103,21 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
       if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
         saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
       }
+      if (++stepsRun === o.stopAfterSteps && state.step + 1 < stepsPerEpoch) {
+        if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+        stopped = true;
+        break;
+      }
     }
+    if (stopped) { history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) }); break; }
     history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
     if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, { m, v });
+    if (o.stopAfterSteps !== undefined && stepsRun >= o.stopAfterSteps && state.epoch + 1 < o.epochs) { stopped = true; break; }
   }
   X.dispose();
   let positives = 0;
   for (const t of targets) positives += t;
-  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs };
+  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped };
 }
 
 /** torch.optim.Adam with weight_decay, after clip_grad_norm_(params, clipNorm). */
