@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../data/files/index.js';
 import { intList, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
 import { loadTrainingSources } from './load-dataset.js';
+import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
 import { recallAtK, setParams, train } from './trainer.js';
 
@@ -33,7 +34,7 @@ export function registerTrain(program: Command): void {
   const d = defaultTrainConfig;
   program
     .command('train')
-    .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json)')
+    .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json, report.html)')
     .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
@@ -88,6 +89,7 @@ export function registerTrain(program: Command): void {
         validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
       };
       writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
+      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest } });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
 }

@@ -39,6 +39,10 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   assert.ok([1, 2].includes(result.validationSelected.epoch));
   assert.equal(typeof result.validationSelected.test['recall@1'], 'number');
   assert.equal(typeof result.test['recall@1'], 'number');
+  // the run's report shows the same test numbers for both epochs
+  const html = readFileSync(join(dir, 'run2', 'report.html'), 'utf8');
+  assert.ok(html.includes(`<td>${Number(result.test['recall@1']).toPrecision(4)}</td>`) || html.includes(`<td>${result.test['recall@1']}</td>`));
+  assert.match(html, /validation-selected epoch \((1|2)\)/);
   // facet embed: the run's embeddings of the dataset, L2-normalised, one row per sample
   const emb = facet('embed', '--run', run, '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train',
     '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'e.meta'), '--backend', 'cpu');

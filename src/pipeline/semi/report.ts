@@ -1,20 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { readLabels } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import type { PseudoLabelReport } from '../../cluster/pseudo-labels.js';
 import { renderReport, type Block } from '../report/html.js';
 import { barChart, lineChart, sizeHistogram } from '../report/plots.js';
 import { thumbnail } from '../report/thumbnail.js';
+import { jsonLines, trainingCurves } from '../report/training-curves.js';
 import { environment } from '../run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
 import type { Evaluation, PseudoAnalysis, SemiContext } from './stages.js';
-
-type Row = Record<string, unknown>;
-
-function jsonLines(path: string): Row[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row) : [];
-}
 
 /** The loop's headline numbers, as printed at the end and shown at the top of the report. */
 export interface SemiSummary {
@@ -32,19 +26,6 @@ export function headline(c: SemiContext): SemiSummary {
   const pl = c.json<PseudoLabelReport>('pseudo/report.json', 'pseudo-labels');
   const kept = pl.metrics!.singletonsRemoved;
   return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, pseudoBcubedF: kept.bcubed.fscore, pseudoDiscardRatio: kept.discardRatio, pseudoClusters: pl.numClusters - pl.numSingletons };
-}
-
-async function curves(title: string, metrics: Row[]): Promise<Block[]> {
-  const epochs = metrics.filter((r) => r.kind === 'epoch');
-  if (epochs.length === 0) return [];
-  const x = epochs.map((r) => r.epoch as number);
-  const val = epochs.filter((r) => r.val);
-  return [
-    { kind: 'plot', svg: await lineChart({ title: `${title}: training loss`, xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'loss', x, y: epochs.map((r) => r.loss as number) }] }) },
-    { kind: 'plot', svg: await lineChart({ title: `${title}: learning rate`, xLabel: 'epoch', yLabel: 'lr', series: [{ name: 'lr', x, y: epochs.map((r) => r.lr as number) }] }) },
-    ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation (held-out labelled classes)`, xLabel: 'epoch', yLabel: 'percent', series: ['recall@1', 'mapAtR'].map((k) => (
-      { name: k === 'mapAtR' ? 'MAP@R (selects the epoch)' : 'Recall@1', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)[k]) })) }) }] : []),
-  ];
 }
 
 /** Up to `count` pseudo-clusters (size ≥ 3, seeded pick) with up to 12 members each, as thumbnails. */
@@ -100,8 +81,8 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
         ] },
       ] },
       { heading: 'Training curves', blocks: [
-        ...(await curves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
-        ...(await curves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
+        ...(await trainingCurves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
+        ...(await trainingCurves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
       ] },
       { heading: 'Pseudo-labels', blocks: [
         { kind: 'table', caption: 'Clustering of the unlabelled pool against the hidden classes (singletons removed, NAAN protocol)', columns: ['method', 'clusters', 'discarded', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],

@@ -1,0 +1,24 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { Block } from './html.js';
+import { lineChart } from './plots.js';
+
+type Row = Record<string, unknown>;
+
+/** The records of a .jsonl file (none when it does not exist). */
+export function jsonLines(path: string): Row[] {
+  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row) : [];
+}
+
+/** Loss, learning rate and validation Recall@1 / MAP@R per epoch, from a trainer's metrics.jsonl records. */
+export async function trainingCurves(title: string, metrics: Row[]): Promise<Block[]> {
+  const epochs = metrics.filter((r) => r.kind === 'epoch');
+  if (epochs.length === 0) return [];
+  const x = epochs.map((r) => r.epoch as number);
+  const val = epochs.filter((r) => r.val);
+  return [
+    { kind: 'plot', svg: await lineChart({ title: `${title}: training loss`, xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'loss', x, y: epochs.map((r) => r.loss as number) }] }) },
+    { kind: 'plot', svg: await lineChart({ title: `${title}: learning rate`, xLabel: 'epoch', yLabel: 'lr', series: [{ name: 'lr', x, y: epochs.map((r) => r.lr as number) }] }) },
+    ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation (held-out labelled classes)`, xLabel: 'epoch', yLabel: 'percent', series: ['recall@1', 'mapAtR'].map((k) => (
+      { name: k === 'mapAtR' ? 'MAP@R (selects the epoch)' : 'Recall@1', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)[k]) })) }) }] : []),
+  ];
+}
