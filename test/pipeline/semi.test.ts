@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { repoRoot } from '../helpers/golden.js';
+import { SEMI_STAGES } from '../../src/pipeline/semi/options.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'facet-semi-'));
@@ -58,18 +59,22 @@ test('the loop report opens in chromium with its plots drawn and no console erro
   assert.ok(statSync(join(out, 'report.png')).size > 5000);
 });
 
-test('--from re-enters at a stage: earlier outputs are kept, the same inputs give the same result, swapped pseudo-labels are used', () => {
-  const supervisedCk = statSync(join(out, 'supervised/checkpoint.json')).mtimeMs;
+test('--from re-enters at every stage: earlier outputs are kept, the same inputs give the same result, swapped pseudo-labels are used', () => {
   const before = json('evaluation.json');
-  const again = facet('semi', ...semiArgs, '--out', out, '--from', 'retrain');
-  assert.equal(again.status, 0, again.stderr);
-  assert.equal(statSync(join(out, 'supervised/checkpoint.json')).mtimeMs, supervisedCk);
-  assert.deepEqual(json('evaluation.json'), before);
+  for (const stage of SEMI_STAGES.slice(1)) {
+    const splitMtime = statSync(join(out, 'split.json')).mtimeMs;
+    const again = facet('semi', ...semiArgs, '--out', out, '--from', stage);
+    assert.equal(again.status, 0, `${stage}: ${again.stderr}`);
+    assert.equal(statSync(join(out, 'split.json')).mtimeMs, splitMtime, `--from ${stage} left the split alone`);
+    assert.deepEqual(json('evaluation.json'), before, `--from ${stage} reproduces the evaluation`);
+  }
+  const supervisedCk = statSync(join(out, 'supervised/checkpoint.json')).mtimeMs;
   // a user's own pseudo-labels: the hidden truth itself, swapped in at the retrain stage
   const truth = readLabels(join(out, 'embeddings/unlabelled_truth.txt'));
   writeFileSync(join(out, 'pseudo/labels_clean.txt'), Array.from(truth).join('\n') + '\n');
   const swapped = facet('semi', ...semiArgs, '--out', out, '--from', 'retrain');
   assert.equal(swapped.status, 0, swapped.stderr);
+  assert.equal(statSync(join(out, 'supervised/checkpoint.json')).mtimeMs, supervisedCk);
   const steps = readFileSync(join(out, 'retrain/metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((x) => JSON.parse(x)).filter((r) => r.kind === 'step');
   assert.equal(steps[0].headLosses.length, 2);
   assert.notDeepEqual(json('evaluation.json').after, before.after);
