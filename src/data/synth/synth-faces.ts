@@ -9,6 +9,13 @@ export interface SynthFacesOptions {
   seed?: number;
   /** per-identity spread σ is drawn uniformly from this range: larger = harder identity */
   spread?: [number, number];
+  /**
+   * Shared nuisance directions (pose, lighting, capture device): `directions` random unit vectors;
+   * every image adds `scale` × one of them, chosen at random. Images of different identities sharing
+   * a direction look alike to cosine, images of one identity under different ones less so — cosine
+   * alone is ambiguous, a learned projection is not. Off by default (the default stream is unchanged).
+   */
+  nuisance?: { directions: number; scale: number };
 }
 
 export interface SynthFaces {
@@ -45,6 +52,7 @@ export function synthFaces(o: SynthFacesOptions): SynthFaces {
   const rng = new Random(o.seed ?? 0);
   const [lo, hi] = o.spread ?? [1.5, 2.5];
   const sizes = identitySizes(ids, images, rng);
+  const nuisance = o.nuisance ? unitVectors(o.nuisance.directions, dim, rng) : undefined;
   const data = new Float32Array(images * dim);
   const labels = new Int32Array(images);
   const centre = new Float64Array(dim);
@@ -58,8 +66,9 @@ export function synthFaces(o: SynthFacesOptions): SynthFaces {
     for (let t = 0; t < sizes[id]; t++, row++) {
       let n = 0;
       const off = row * dim;
+      const nu = nuisance && o.nuisance!.scale > 0 ? rng.int(o.nuisance!.directions) * dim : -1;
       for (let j = 0; j < dim; j++) {
-        const v = centre[j] * inv + sigma * noiseScale * rng.normal();
+        const v = centre[j] * inv + sigma * noiseScale * rng.normal() + (nu >= 0 ? o.nuisance!.scale * nuisance![nu + j] : 0);
         data[off + j] = v;
         n += v * v;
       }
@@ -69,6 +78,19 @@ export function synthFaces(o: SynthFacesOptions): SynthFaces {
     }
   }
   return { features: { data, rows: images, cols: dim }, labels, sizes };
+}
+
+/** `count` random unit vectors of length dim, row after row. */
+function unitVectors(count: number, dim: number, rng: Random): Float64Array {
+  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`synth-faces: nuisance directions must be a positive integer, got ${count}`);
+  const v = new Float64Array(count * dim);
+  for (let c = 0; c < count; c++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) { const x = rng.normal(); v[c * dim + j] = x; s += x * x; }
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) v[c * dim + j] *= inv;
+  }
+  return v;
 }
 
 /** Fraction of the top-k neighbours (self excluded) that share the query's label, for each k, over sampled rows. */
