@@ -85,3 +85,41 @@ test('bad input is refused naming what is wrong', () => {
   const wide = { data: new Float32Array(80 * 4), rows: 80, cols: 4 };
   assert.throws(() => predictNaan(r.params, r.config, wide, knn, { kHops: [3, 2], edgeHops: 4, batchSize: 32 }), /model is for 8-d features, these are 4-d/);
 });
+
+/** NAAN's GAT with plain tfjs ops on gathered copies (gat.py as written): the reference for the fused op. */
+function referenceEmbed(p: Record<string, tf.Variable>, nheads: number, X: tf.Tensor2D, centres: Int32Array, second: Int32Array, k1: number, k2: number): tf.Tensor2D {
+  const D = X.shape[1], B = centres.length;
+  const layer = (h: number, g: tf.Tensor3D) => {
+    const [G, n] = g.shape;
+    const hid = tf.add(tf.matMul(tf.reshape(g, [G * n, D]), p[`attn_${h}.w.weight`]), p[`attn_${h}.w.bias`]);
+    const h3 = tf.reshape(hid, [G, n, D]);
+    const a = p[`attn_${h}.a.weight`];
+    const q = tf.matMul(tf.reshape(tf.slice(h3, [0, 0, 0], [G, 1, D]), [G, D]), tf.slice(a, [0, 0], [D, 1]));
+    const e = tf.leakyRelu(tf.add(tf.add(tf.reshape(tf.matMul(hid, tf.slice(a, [D, 0], [D, 1])), [G, n]), q), p[`attn_${h}.a.bias`]), 0.2);
+    const att = tf.softmax(e, 1);
+    return tf.relu(tf.add(tf.reshape(tf.matMul(tf.reshape(att, [G, 1, n]), h3), [G, D]), p[`attn_${h}.bias`]));
+  };
+  const heads = (g: tf.Tensor3D) => tf.div(tf.addN(Array.from({ length: nheads }, (_, h) => layer(h, g))), nheads);
+  const agg = tf.reshape(heads(tf.reshape(tf.gather(X, tf.tensor1d(second, 'int32')), [B * k1, k2 + 1, D]) as tf.Tensor3D), [B, k1, D]);
+  return heads(tf.concat([tf.reshape(tf.gather(X, tf.tensor1d(centres, 'int32')), [B, 1, D]), agg], 1) as tf.Tensor3D) as tf.Tensor2D;
+}
+
+test('fused GAT attention: values and every gradient equal plain tfjs autodiff on gathered copies', () => {
+  const config = { dim: 6, nheads: 2, alpha: 0.2 };
+  const small = synthFaces({ ids: 5, images: 60, dim: 6, seed: 3 });
+  const g = exactKnn(small.features, 6);
+  const p = initNaan(config, 1);
+  for (const k of Object.keys(p)) if (k.includes('bias')) p[k].assign(tf.randomNormal(p[k].shape, 0, 0.3, 'float32', 7));
+  const X = tf.tensor2d(small.features.data, [60, 6]);
+  const hood = neighbourhoods(g, Int32Array.from([0, 5, 17, 33, 59, 5]), 3, 2);
+  const w = tf.randomNormal([6, 6], 0, 1, 'float32', 3);
+  const vars = Object.keys(p).filter((k) => k.startsWith('attn_'));
+  const loss = (z: tf.Tensor2D) => tf.sum(tf.mul(z, w)) as tf.Scalar;
+  const fused = tf.variableGrads(() => loss(embedNodes(p, config, X, hood)), vars.map((k) => p[k]));
+  const ref = tf.variableGrads(() => loss(referenceEmbed(p, 2, X, hood.centres, hood.secondHop, 3, 2)), vars.map((k) => p[k]));
+  assert.ok(Math.abs(fused.value.dataSync()[0] - ref.value.dataSync()[0]) < 1e-4);
+  for (const k of vars) {
+    const a = fused.grads[p[k].name].dataSync(), b = ref.grads[p[k].name].dataSync();
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-4 * (1 + Math.abs(b[i])), `${k}[${i}]: ${v} vs ${b[i]}`));
+  }
+});
