@@ -9,6 +9,7 @@ import { benchPropagation } from './propagation.js';
 import { benchBroadFaceLoss } from './broadface-loss.js';
 import { benchImageLoading } from './image-loading.js';
 import { benchTrainStep } from './train-step.js';
+import { benchNaanEmbed, benchNaanEndToEnd, benchNaanTrainStep } from './naan.js';
 
 export const benchmarks: Record<string, () => Promise<void>> = {
   sgemm: benchSgemm,
@@ -22,4 +23,7 @@ export const benchmarks: Record<string, () => Promise<void>> = {
   'broadface-loss': benchBroadFaceLoss,
   'image-loading': benchImageLoading,
   'train-step': benchTrainStep,
+  'naan-embed': benchNaanEmbed,
+  'naan-e2e': benchNaanEndToEnd,
+  'naan-train-step': benchNaanTrainStep,
 };
