@@ -82,28 +82,32 @@ bool ReadConvShape(Napi::Env env, const Napi::Value& v, ConvShape* s) {
   return true;
 }
 
-enum class ConvPass { kForward, kBackpropInput, kBackpropFilter };
+enum class ConvPass { kForward, kBackpropInput, kBackpropFilter, kBackpropFilterColumns };
 
-// conv2d<pass>(shape, in0, in1, out): forward (x, filter, y), backpropInput (dy, filter, dx), backpropFilter (x, dy, dfilter)
+// conv2d<pass>(shape, in0, in1, out[, cols]): forward (x, filter, y[, cols]: also the batch's im2col), backpropInput (dy, filter, dx),
+// backpropFilter (x, dy, dfilter), backpropFilterColumns (cols, dy, dfilter)
 template <ConvPass pass>
 Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ConvShape s;
-  if (info.Length() != 4 || !ReadConvShape(env, info[0], &s)) return env.Undefined();
-  const size_t xs = s.n * s.h * s.w * s.c, fs = s.fh * s.fw * s.c * s.oc, ys = s.n * s.oh * s.ow * s.oc;
-  const size_t in0 = pass == ConvPass::kBackpropInput ? ys : xs;
-  const size_t in1 = pass == ConvPass::kBackpropFilter ? ys : fs;
+  const bool withCols = pass == ConvPass::kForward && info.Length() == 5 && !info[4].IsUndefined();
+  if (info.Length() != 4 && !(pass == ConvPass::kForward && info.Length() == 5)) return Fail(env, "conv2d: wrong number of arguments"), env.Undefined();
+  if (!ReadConvShape(env, info[0], &s)) return env.Undefined();
+  const size_t xs = s.n * s.h * s.w * s.c, fs = s.fh * s.fw * s.c * s.oc, ys = s.n * s.oh * s.ow * s.oc, cs = conv2d_columns_size(s);
+  const size_t in0 = pass == ConvPass::kBackpropInput ? ys : pass == ConvPass::kBackpropFilterColumns ? cs : xs;
+  const size_t in1 = pass == ConvPass::kBackpropFilter || pass == ConvPass::kBackpropFilterColumns ? ys : fs;
   const size_t out = pass == ConvPass::kForward ? ys : pass == ConvPass::kBackpropInput ? xs : fs;
   if (!CheckFloat32(env, info[1], in0, "conv2d input") || !CheckFloat32(env, info[2], in1, "conv2d second input") ||
-      !CheckFloat32(env, info[3], out, "conv2d output")) {
+      !CheckFloat32(env, info[3], out, "conv2d output") || (withCols && !CheckFloat32(env, info[4], cs, "conv2d columns"))) {
     return env.Undefined();
   }
   const float* a = info[1].As<Napi::Float32Array>().Data();
   const float* b = info[2].As<Napi::Float32Array>().Data();
   float* o = info[3].As<Napi::Float32Array>().Data();
-  if (pass == ConvPass::kForward) conv2d_forward(s, a, b, o);
-  else if (pass == ConvPass::kBackpropInput) conv2d_backprop_input(s, a, b, o);
-  else conv2d_backprop_filter(s, a, b, o);
+  if (pass == ConvPass::kForward) conv2d_forward(s, a, b, o, withCols ? info[4].As<Napi::Float32Array>().Data() : nullptr, g_threads);
+  else if (pass == ConvPass::kBackpropInput) conv2d_backprop_input(s, a, b, o, g_threads);
+  else if (pass == ConvPass::kBackpropFilter) conv2d_backprop_filter(s, a, b, o, g_threads);
+  else conv2d_backprop_filter_columns(s, a, b, o);
   return env.Undefined();
 }
 
@@ -208,6 +212,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2d<ConvPass::kForward>));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2d<ConvPass::kBackpropInput>));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilter>));
+  exports.Set("conv2dBackpropFilterColumns", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilterColumns>));
   exports.Set("channelMoments", Napi::Function::New(env, ChannelMoments));
   exports.Set("scaleShiftRelu", Napi::Function::New(env, ScaleShiftRelu));
   exports.Set("bnReluBackward", Napi::Function::New(env, BnReluBackward));

@@ -3,8 +3,8 @@ import { type ConvShape, checkConvArrays, convSizes } from './conv-shape.js';
 type Gemm = (ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number,
   a: Float32Array, b: Float32Array, beta: number, c: Float32Array) => void;
 
-/** Images per column chunk: keeps the im2col buffer near 16M floats, like the addon. */
-const chunkImages = (s: ConvShape) => Math.max(1, Math.min(s.n, Math.floor((16 << 20) / Math.max(1, s.oh * s.ow * s.fh * s.fw * s.c))));
+/** Images per column chunk: keeps the im2col buffer near 4M floats (16 MB), like the addon. */
+const chunkImages = (s: ConvShape) => Math.max(1, Math.min(s.n, Math.floor((4 << 20) / Math.max(1, s.oh * s.ow * s.fh * s.fw * s.c))));
 
 /** cols[(img·oh + y)·ow + x, (ky·fw + kx)·c + ch] = x[img, y·sh + ky·dh − padTop, x·sw + kx·dw − padLeft, ch]; zero outside. */
 function im2col(s: ConvShape, x: Float32Array, img0: number, images: number, cols: Float32Array): void {
@@ -27,41 +27,42 @@ function im2col(s: ConvShape, x: Float32Array, img0: number, images: number, col
   }
 }
 
-/** The adjoint of im2col: dx += the column gradients scattered back. */
+/**
+ * The adjoint of im2col as a gather, like the addon: each dx row of the chunk is overwritten with the
+ * sum of the column entries that read it, in (ky, kx) order.
+ */
 function col2im(s: ConvShape, cols: Float32Array, img0: number, images: number, dx: Float32Array): void {
-  const K = s.fh * s.fw * s.c;
-  for (let img = 0; img < images; img++) {
-    const di = (img0 + img) * s.h * s.w * s.c;
-    for (let oy = 0; oy < s.oh; oy++)
-      for (let ox = 0; ox < s.ow; ox++) {
-        const row = ((img * s.oh + oy) * s.ow + ox) * K;
-        for (let ky = 0; ky < s.fh; ky++) {
-          const iy = oy * s.sh + ky * s.dh - s.padTop;
-          if (iy < 0 || iy >= s.h) continue;
-          for (let kx = 0; kx < s.fw; kx++) {
-            const ix = ox * s.sw + kx * s.dw - s.padLeft;
-            if (ix < 0 || ix >= s.w) continue;
-            const src = row + (ky * s.fw + kx) * s.c;
-            const dst = di + (iy * s.w + ix) * s.c;
-            for (let ch = 0; ch < s.c; ch++) dx[dst + ch] += cols[src + ch];
-          }
+  const K = s.fh * s.fw * s.c, rowFloats = s.w * s.c;
+  for (let r = 0; r < images * s.h; r++) {
+    const img = Math.floor(r / s.h), iy = r % s.h, drow = (img0 * s.h + r) * rowFloats;
+    dx.fill(0, drow, drow + rowFloats);
+    for (let ky = 0; ky < s.fh; ky++) {
+      const ty = iy + s.padTop - ky * s.dh;
+      if (ty < 0 || ty % s.sh !== 0 || ty / s.sh >= s.oh) continue;
+      const crow = (img * s.oh + ty / s.sh) * s.ow * K;
+      for (let kx = 0; kx < s.fw; kx++)
+        for (let ix = 0; ix < s.w; ix++) {
+          const tx = ix + s.padLeft - kx * s.dw;
+          if (tx < 0 || tx % s.sw !== 0 || tx / s.sw >= s.ow) continue;
+          const src = crow + (tx / s.sw) * K + (ky * s.fw + kx) * s.c, dst = drow + ix * s.c;
+          for (let ch = 0; ch < s.c; ch++) dx[dst + ch] += cols[src + ch];
         }
-      }
+    }
   }
 }
 
 /** im2col conv2d on any sgemm: the TypeScript fallback of native/conv.cc (same algorithm, same results). */
 export function convKernels(sgemm: Gemm) {
   return {
-    conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array): void {
+    conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void {
       const z = convSizes(s);
-      checkConvArrays('conv2dForward', s, { x: [x, z.x], filter: [filter, z.filter], y: [y, z.y] });
-      const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = chunkImages(s);
-      const cols = new Float32Array(chunk * P * K);
+      checkConvArrays('conv2dForward', s, { x: [x, z.x], filter: [filter, z.filter], y: [y, z.y], ...(cols ? { cols: [cols, z.cols] } : {}) });
+      const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = cols ? s.n : chunkImages(s);
+      const buf = cols ?? new Float32Array(chunk * P * K);
       for (let i0 = 0; i0 < s.n; i0 += chunk) {
         const nb = Math.min(chunk, s.n - i0);
-        im2col(s, x, i0, nb, cols);
-        sgemm(false, false, nb * P, s.oc, K, 1, cols, filter, 0, y.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc));
+        im2col(s, x, i0, nb, buf);
+        sgemm(false, false, nb * P, s.oc, K, 1, buf, filter, 0, y.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc));
       }
     },
     conv2dBackpropInput(s: ConvShape, dy: Float32Array, filter: Float32Array, dx: Float32Array): void {
@@ -69,7 +70,6 @@ export function convKernels(sgemm: Gemm) {
       checkConvArrays('conv2dBackpropInput', s, { dy: [dy, z.y], filter: [filter, z.filter], dx: [dx, z.x] });
       const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = chunkImages(s);
       const cols = new Float32Array(chunk * P * K);
-      dx.fill(0, 0, z.x);
       for (let i0 = 0; i0 < s.n; i0 += chunk) {
         const nb = Math.min(chunk, s.n - i0);
         sgemm(false, true, nb * P, K, s.oc, 1, dy.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc), filter, 0, cols);
@@ -86,6 +86,11 @@ export function convKernels(sgemm: Gemm) {
         im2col(s, x, i0, nb, cols.subarray(0, nb * P * K));
         sgemm(true, false, K, s.oc, nb * P, 1, cols, dy.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc), i0 === 0 ? 0 : 1, dfilter);
       }
+    },
+    conv2dBackpropFilterColumns(s: ConvShape, cols: Float32Array, dy: Float32Array, dfilter: Float32Array): void {
+      const z = convSizes(s);
+      checkConvArrays('conv2dBackpropFilterColumns', s, { cols: [cols, z.cols], dy: [dy, z.y], dfilter: [dfilter, z.filter] });
+      sgemm(true, false, s.fh * s.fw * s.c, s.oc, s.n * s.oh * s.ow, 1, cols, dy, 0, dfilter);
     },
   };
 }

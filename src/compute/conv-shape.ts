@@ -19,6 +19,8 @@ export const convSizes = (s: ConvShape) => ({
   x: s.n * s.h * s.w * s.c,
   filter: s.fh * s.fw * s.c * s.oc,
   y: s.n * s.oh * s.ow * s.oc,
+  /** the whole batch's im2col matrix, [n·oh·ow, fh·fw·c] (native/conv.h conv2d_columns_size) */
+  cols: s.n * s.oh * s.ow * s.fh * s.fw * s.c,
 });
 
 /** Throws naming the argument when an array is shorter than the shape says. */

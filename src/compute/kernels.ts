@@ -39,12 +39,18 @@ export interface Kernels extends LayerKernels {
     transA: boolean, transB: boolean, batch: number, m: number, n: number, k: number, alpha: number,
     a: Float32Array, strideA: number, b: Float32Array, strideB: number, beta: number, c: Float32Array,
   ): void;
-  /** NHWC conv2d, y = x ⋆ filter (filter [fh, fw, c, oc]): im2col + sgemm. */
-  conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  /**
+   * NHWC conv2d, y = x ⋆ filter (filter [fh, fw, c, oc]): im2col + sgemm. Given `cols` (at least
+   * convSizes(s).cols floats), the whole batch's im2col is also written there, for
+   * conv2dBackpropFilterColumns to reuse instead of rebuilding it from x.
+   */
+  conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void;
   /** dx of conv2dForward given dy (dx is overwritten). */
   conv2dBackpropInput(s: ConvShape, dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   /** dfilter of conv2dForward given x and dy (dfilter is overwritten). */
   conv2dBackpropFilter(s: ConvShape, x: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
+  /** conv2dBackpropFilter from the columns conv2dForward wrote for the same x (dfilter = colsᵀ·dy, overwritten). */
+  conv2dBackpropFilterColumns(s: ConvShape, cols: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
   /**
    * For each of nq query rows, the k base rows of largest inner product, best first; equal scores
    * are ordered by lower base index. Memory is bounded by blocks, never nq×nb.

@@ -9,9 +9,10 @@ import { checkedLayerKernels, type LayerKernels } from './layer-kernels.js';
 interface Addon extends LayerKernels {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   topkInnerProduct(q: Float32Array, nq: number, b: Float32Array, nb: number, dim: number, k: number, self: number, idx: Int32Array, scores: Float32Array): void;
-  conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array): void;
+  conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void;
   conv2dBackpropInput(shape: number[], dy: Float32Array, filter: Float32Array, dx: Float32Array): void;
   conv2dBackpropFilter(shape: number[], x: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
+  conv2dBackpropFilterColumns(shape: number[], cols: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
 }
@@ -49,9 +50,10 @@ export function nativeKernels(addon: Addon): Kernels {
     name: 'native',
     sgemm,
     sgemmBatched: batchedSgemm(sgemm),
-    conv2dForward: (s: ConvShape, x, f, y) => addon.conv2dForward(convShapeArray(s), x, f, y),
+    conv2dForward: (s: ConvShape, x, f, y, cols) => addon.conv2dForward(convShapeArray(s), x, f, y, cols),
     conv2dBackpropInput: (s: ConvShape, dy, f, dx) => addon.conv2dBackpropInput(convShapeArray(s), dy, f, dx),
     conv2dBackpropFilter: (s: ConvShape, x, dy, df) => addon.conv2dBackpropFilter(convShapeArray(s), x, dy, df),
+    conv2dBackpropFilterColumns: (s: ConvShape, cols, dy, df) => addon.conv2dBackpropFilterColumns(convShapeArray(s), cols, dy, df),
     ...checkedLayerKernels(addon),
     topkInnerProduct(queries, nq, base, nb, dim, k, options: TopKOptions = {}): TopK {
       const indices = new Int32Array(nq * k);

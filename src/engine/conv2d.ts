@@ -1,7 +1,14 @@
 import { kernels, type ConvShape, type Kernels } from '../compute/index.js';
+import { convSizes } from '../compute/conv-shape.js';
 import { checkGrad, checkInput, floatScratch, param, type Layer, type Param } from './layer.js';
 
-/** k×k stride-1 'same' convolution without bias (a BatchNorm follows), NHWC, filter [k, k, c, oc]. */
+/** Largest im2col matrix (floats) a training forward keeps for the filter gradient (128 MB); larger batches rebuild it from x. */
+const keepColumnsFloats = 32 << 20;
+
+/**
+ * k×k stride-1 'same' convolution without bias (a BatchNorm follows), NHWC, filter [k, k, c, oc].
+ * A training forward keeps its im2col columns, so the filter gradient is one sgemm over them.
+ */
 export class Conv2d implements Layer {
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
@@ -9,6 +16,8 @@ export class Conv2d implements Layer {
   private readonly w: Param;
   private readonly y = floatScratch();
   private readonly dx = floatScratch();
+  private readonly cols = floatScratch();
+  private colsKept = false;
   private x: Float32Array | undefined;
   private n: number | undefined;
 
@@ -32,7 +41,9 @@ export class Conv2d implements Layer {
     checkInput(this, x, n);
     const s = this.shape(n);
     const y = this.y.get(n * s.oh * s.ow * s.oc);
-    this.k.conv2dForward(s, x, this.w.value, y);
+    const colsSize = convSizes(s).cols;
+    this.colsKept = training && colsSize <= keepColumnsFloats;
+    this.k.conv2dForward(s, x, this.w.value, y, this.colsKept ? this.cols.get(colsSize) : undefined);
     this.x = training ? x : undefined;
     this.n = training ? n : undefined;
     return y;
@@ -40,7 +51,8 @@ export class Conv2d implements Layer {
 
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     const s = this.shape(checkGrad(this, dy, this.n));
-    this.k.conv2dBackpropFilter(s, this.x!, dy, this.w.grad!);
+    if (this.colsKept) this.k.conv2dBackpropFilterColumns(s, this.cols.get(convSizes(s).cols), dy, this.w.grad!);
+    else this.k.conv2dBackpropFilter(s, this.x!, dy, this.w.grad!);
     if (!needDx) return undefined;
     const dx = this.dx.get(this.x!.length);
     this.k.conv2dBackpropInput(s, dy, this.w.value, dx);

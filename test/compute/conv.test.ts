@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { registerAllGradients } from '../../src/compute/tfjs-gradients.js';
 import { fallbackKernels, kernels, type ConvShape, type Kernels } from '../../src/compute/index.js';
+import { convSizes } from '../../src/compute/conv-shape.js';
 
 const native = kernels().name === 'native' ? kernels() : undefined;
 const skipNative = !native && 'native addon not built (needs libopenblas-dev) or FACET_NATIVE=0';
@@ -93,4 +94,52 @@ test('conv kernels name the array that is too short', () => {
   const s: ConvShape = { n: 1, h: 3, w: 3, c: 1, fh: 3, fw: 3, oc: 1, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 0, padLeft: 0, oh: 1, ow: 1 };
   assert.throws(() => fallbackKernels.conv2dForward(s, new Float32Array(8), new Float32Array(9), new Float32Array(1)), /x has 8 values, the shape needs 9/);
   if (native) assert.throws(() => native.conv2dForward(s, new Float32Array(9), new Float32Array(8), new Float32Array(1)), /second input is shorter/);
+  const ok = () => [new Float32Array(9), new Float32Array(9), new Float32Array(1)] as const;
+  assert.throws(() => fallbackKernels.conv2dForward(s, ...ok(), new Float32Array(8)), /cols has 8 values, the shape needs 9/);
+  assert.throws(() => fallbackKernels.conv2dBackpropFilterColumns(s, new Float32Array(8), new Float32Array(1), new Float32Array(9)), /cols has 8 values/);
+  if (native) {
+    assert.throws(() => native.conv2dForward(s, ...ok(), new Float32Array(8)), /columns is shorter/);
+    assert.throws(() => native.conv2dBackpropFilterColumns(s, new Float32Array(8), new Float32Array(1), new Float32Array(9)), /conv2d input is shorter/);
+  }
+});
+
+// geometry cases plus one whose im2col spans several chunks (2.4M floats per image, chunks of 4M floats)
+const columnShapes: ConvShape[] = [
+  { n: 3, h: 7, w: 6, c: 3, fh: 3, fw: 3, oc: 4, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 1, padLeft: 1, oh: 7, ow: 6 },
+  { n: 4, h: 12, w: 10, c: 5, fh: 3, fw: 3, oc: 7, sh: 1, sw: 2, dh: 1, dw: 1, padTop: 1, padLeft: 1, oh: 12, ow: 5 },
+  { n: 2, h: 8, w: 8, c: 2, fh: 3, fw: 3, oc: 3, sh: 1, sw: 1, dh: 2, dw: 2, padTop: 2, padLeft: 2, oh: 8, ow: 8 },
+  { n: 2, h: 5, w: 4, c: 6, fh: 1, fw: 1, oc: 3, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 0, padLeft: 0, oh: 5, ow: 4 },
+  { n: 3, h: 64, w: 64, c: 64, fh: 3, fw: 3, oc: 2, sh: 1, sw: 1, dh: 1, dw: 1, padTop: 1, padLeft: 1, oh: 64, ow: 64 },
+];
+
+for (const kern of [fallbackKernels, ...(native ? [native] : [])]) {
+  test(`${kern.name} forward with columns gives the same y, and the filter gradient from them matches x's`, () => {
+    for (const [i, s] of columnShapes.entries()) {
+      const z = convSizes(s), x = rand(z.x, 10 + i), f = rand(z.filter, 20 + i), dy = rand(z.y, 30 + i);
+      const y = new Float32Array(z.y), yc = new Float32Array(z.y), cols = new Float32Array(z.cols).fill(NaN);
+      kern.conv2dForward(s, x, f, y);
+      kern.conv2dForward(s, x, f, yc, cols);
+      close(yc, y, `${kern.name} case ${i} y with columns`);
+      const df = new Float32Array(z.filter), dfc = new Float32Array(z.filter).fill(7);
+      kern.conv2dBackpropFilter(s, x, dy, df);
+      kern.conv2dBackpropFilterColumns(s, cols, dy, dfc);
+      close(dfc, df, `${kern.name} case ${i} dfilter from columns`);
+      // a pointwise conv's columns are x itself
+      if (i === 3) close(cols, x, 'pointwise columns');
+    }
+  });
+}
+
+test('native and fallback write the same columns and agree across chunks', { skip: skipNative }, () => {
+  for (const [i, s] of columnShapes.entries()) {
+    const z = convSizes(s), x = rand(z.x, 40 + i), f = rand(z.filter, 50 + i), dy = rand(z.y, 60 + i);
+    const a = new Float32Array(z.cols), b = new Float32Array(z.cols);
+    native!.conv2dForward(s, x, f, new Float32Array(z.y), a);
+    fallbackKernels.conv2dForward(s, x, f, new Float32Array(z.y), b);
+    assert.deepEqual(a, b, `case ${i} columns`);
+    const dxa = new Float32Array(z.x).fill(3), dxb = new Float32Array(z.x).fill(-3);
+    native!.conv2dBackpropInput(s, dy, f, dxa);
+    fallbackKernels.conv2dBackpropInput(s, dy, f, dxb);
+    close(dxa, dxb, `case ${i} dx`);
+  }
 });
