@@ -11,7 +11,7 @@ export function registerDemo(program: Command): void {
     .description('the main job on offline data: the semi-supervised loop on glyphs rendered from Debian fonts (15% of the classes labelled) → report.html')
     .option('--characters <n>', 'CJK characters to render (each a class; about half train, half test)', positiveInt('--characters'), 3000)
     .option('--install-fonts', 'apt-get install the font packages when missing (root)', false), {
-    out: 'runs/demo', labelledFraction: 0.15, epochs: 15, maxTestClasses: 600, knnK: 31, naanKHops: [30, 10], naanSampleHops: 30, naanEpochs: 1, naanMaxSteps: 150,
+    out: 'runs/demo', labelledFraction: 0.15, epochs: 15, maxTestClasses: 600, knnK: 31, naanKHops: [10, 5], naanSampleHops: 30, naanEpochs: 1, naanMaxSteps: 300,
   })
     .action(async (o: SemiCli & { characters: number; installFonts: boolean }) => {
       const t0 = Date.now();

@@ -92,3 +92,19 @@ test('facet semi: a stage whose inputs are missing names the stage to run; bad o
   assert.notEqual(stage.status, 0);
   assert.match(stage.stderr, /--from: one of split, supervised/);
 });
+
+test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d), scores every unlabelled edge; too small a run to generalise says what to change', () => {
+  const naanOut = join(dir, 'naan');
+  const args = semiArgs.map((a) => (a === 'cosine' ? 'naan' : a));
+  const r = facet('semi', ...args, '--naan-batch-size', '32', '--naan-epochs', '2', '--out', naanOut);
+  const ck = JSON.parse(readFileSync(join(naanOut, 'naan.json'), 'utf8'));
+  assert.equal(ck.config.inputScale, 4);
+  assert.equal(ck.config.dim, 16);
+  const report = JSON.parse(readFileSync(join(naanOut, 'pseudo/report.json'), 'utf8'));
+  assert.equal(report.scorer, 'naan');
+  assert.equal(report.numNodes, json('split.json').unlabelledRows.length);
+  // 19 labelled identities are too few for NAAN's pair classifier to transfer to unseen ones: its
+  // scores stay near the prior, below the 0.8 start threshold, and the loop stops with the remedies
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /0 cluster\(s\) of 2 or more images, nothing to retrain on .*train NAAN longer \(--naan-epochs, --naan-max-steps\), lower --th, or use --scorer cosine/);
+});

@@ -8,6 +8,18 @@ export interface NaanConfig {
   nheads: number;
   /** LeakyReLU slope of the attention logits (0.2) */
   alpha: number;
+  /**
+   * Features are multiplied by this before the GAT (facet: √D, so unit-norm features have about
+   * unit variance per coordinate; NAAN: 1). On unit-norm inputs the first layer's activations are
+   * ~1/√D and Adam at 2e-3 barely moves in a few hundred steps (loss stays at ln 2); the original
+   * trains for ~10⁵ steps. Absent in older checkpoints: 1.
+   */
+  inputScale?: number;
+}
+
+/** The features as the GAT sees them (× inputScale), as a tensor. */
+export function naanInput(features: { data: Float32Array; rows: number; cols: number }, c: NaanConfig): tf.Tensor2D {
+  return tf.tidy(() => tf.mul(tf.tensor2d(features.data, [features.rows, features.cols]), c.inputScale ?? 1));
 }
 
 /** Every trainable tensor, by the name it is checkpointed under. */

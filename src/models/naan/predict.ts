@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { knnPairs } from './pairs.js';
-import { embedNodes, neighbourhoods, pairLogits, project, type NaanConfig, type NaanParams } from './model.js';
+import { embedNodes, naanInput, neighbourhoods, pairLogits, project, type NaanConfig, type NaanParams } from './model.js';
 
 export interface NaanPredictOptions {
   /** [k1, k2] at inference (NAAN eval.sh: [20, 10]) */
@@ -29,7 +29,7 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   if (config.dim !== features.cols) throw new Error(`model is for ${config.dim}-d features, these are ${features.cols}-d`);
   const n = features.rows, D = config.dim;
   const Z = new Float32Array(n * D);
-  const X = tf.tensor2d(features.data, [n, D]);
+  const X = naanInput(features, config);
   // W x and the attention terms of every node, once (not once per neighbourhood it appears in)
   const tables = Array.from({ length: config.nheads }, (_, h) => tf.tidy(() => project(params, h, X)));
   for (let s = 0; s < n; s += o.batchSize) {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
-import { embedNodes, initNaan, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
+import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
 import { knnPairs, pairTargets } from './pairs.js';
 import { loadCheckpoint, paramsOf, saveCheckpoint, type NaanCheckpoint, type NaanTrainState } from './checkpoint.js';
 
@@ -55,7 +55,7 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
   if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
   if (labels.length !== features.rows) throw new Error(`${labels.length} labels for ${features.rows} feature rows`);
   const ck = o.resume && o.checkpoint ? loadCheckpoint(o.checkpoint) : undefined;
-  const config: NaanCheckpoint['config'] = ck?.config ?? { dim: features.cols, nheads: o.nheads, alpha: 0.2, kHops: o.kHops, sampleHops: o.sampleHops };
+  const config: NaanCheckpoint['config'] = ck?.config ?? { dim: features.cols, nheads: o.nheads, alpha: 0.2, inputScale: Math.sqrt(features.cols), kHops: o.kHops, sampleHops: o.sampleHops };
   if (config.dim !== features.cols) throw new Error(`checkpoint is for ${config.dim}-d features, these are ${features.cols}-d`);
   const params = ck ? paramsOf(ck) : initNaan(config, o.seed);
   const names = Object.keys(params);
@@ -68,7 +68,7 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
   const pairs = knnPairs(knn, config.sampleHops, 'first-met');
   const targets = pairTargets(pairs, labels);
   const numPairs = targets.length;
-  const X = tf.tensor2d(features.data, [features.rows, features.cols]);
+  const X = naanInput(features, config);
   const stepsPerEpoch = Math.min(Math.ceil(numPairs / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
   const history: NaanTrainResult['history'] = [];
   const [k1, k2] = config.kHops;

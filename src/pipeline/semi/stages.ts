@@ -172,7 +172,12 @@ export async function pseudoSamples(c: SemiContext): Promise<{ samples: Samples;
 export async function retrainStage(c: SemiContext): Promise<void> {
   const { train: tr, val, numClasses } = await c.labelledTrainVal();
   const extraHead = await pseudoSamples(c);
-  if (extraHead.numClasses < 2) throw new Error(`pseudo-labels: only ${extraHead.numClasses} cluster(s) kept; nothing to retrain on`);
+  if (extraHead.numClasses < 2) {
+    const hint = c.o.scorer === 'naan'
+      ? `NAAN's scores stayed below the propagation threshold --th ${c.o.predict.th}: train NAAN longer (--naan-epochs, --naan-max-steps), lower --th, or use --scorer cosine`
+      : 'lower --max-size or check the embeddings';
+    throw new Error(`pseudo-labels: ${extraHead.numClasses} cluster(s) of 2 or more images, nothing to retrain on (${c.file('pseudo/report.json')}); ${hint}`);
+  }
   const epochs = c.o.retrainEpochs ?? sameStepsEpochs(c, tr.n, extraHead.samples.n);
   await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead });
 }
