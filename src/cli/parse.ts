@@ -9,6 +9,24 @@ export function positiveInt(flag: string): (v: string) => number {
   };
 }
 
+/** Option parser for an integer ≥ 0, naming the flag in its error. */
+export function nonNegativeInt(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${v}"`);
+    return n;
+  };
+}
+
+/** Option parser for any integer (seeds), naming the flag in its error. */
+export function integer(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${flag} must be an integer, got "${v}"`);
+    return n;
+  };
+}
+
 /** Option parser for a number in [lo, hi]. */
 export function numberIn(flag: string, lo: number, hi: number): (v: string) => number {
   return (v) => {

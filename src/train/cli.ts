@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeFileAtomic } from '../data/files/index.js';
-import { intList, numberIn, positiveInt } from '../cli/parse.js';
+import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
 import { loadTrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
@@ -23,11 +23,6 @@ const num = (flag: string) => (v: string) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
   return n;
 };
-const nonNegInt = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} must be a non-negative integer, got "${v}"`);
-  return n;
-};
 const widths = (v: string) => (v === '' ? [] : intList('--hidden')(v));
 
 export function registerTrain(program: Command): void {
@@ -43,7 +38,7 @@ export function registerTrain(program: Command): void {
     .option('--test-labels <file>', 'labels of --test-features')
     .option('--limit <n>', 'use the first n training (and test) samples only', positiveInt('--limit'))
     .option('--loss <kind>', 'arcface, cosface or broadface', d.loss)
-    .option('--queue-size <n>', 'BroadFace queue rows (the reference default 0 behaves as ArcFace)', nonNegInt('--queue-size'), d.queueSize)
+    .option('--queue-size <n>', 'BroadFace queue rows (the reference default 0 behaves as ArcFace)', nonNegativeInt('--queue-size'), d.queueSize)
     .option('--compensate', 'BroadFace drift compensation of queued embeddings', false)
     .option('--scale <s>', 'logit scale s', num('--scale'), d.scale)
     .option('--margin <m>', 'margin m (ArcFace 0.5, CosFace 0.35)', num('--margin'))
@@ -63,7 +58,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
     .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
-    .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegInt('--checkpoint-every'), 0)
+    .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegativeInt('--checkpoint-every'), 0)
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')

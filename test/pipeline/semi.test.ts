@@ -88,6 +88,11 @@ test('facet semi: a stage whose inputs are missing names the stage to run; bad o
   const bad = facet('semi', ...semiArgs, '--out', fresh, '--labelled-fraction', '0.001');
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /--labelled-fraction 0.001: 63 training classes give 0 labelled/);
+  const queue = facet('semi', ...semiArgs, '--out', fresh, '--loss', 'broadface', '--queue-size', '-1');
+  assert.notEqual(queue.status, 0);
+  assert.match(queue.stderr, /--queue-size must be a non-negative integer, got "-1"/);
+  const seed = facet('semi', ...semiArgs, '--out', fresh, '--seed', '1.5');
+  assert.match(seed.stderr, /--seed must be an integer, got "1.5"/);
   const stage = facet('semi', ...semiArgs, '--out', fresh, '--from', 'everything');
   assert.notEqual(stage.status, 0);
   assert.match(stage.stderr, /--from: one of split, supervised/);

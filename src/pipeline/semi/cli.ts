@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../../compute/backend.js';
-import { intList, numberIn, positiveInt } from '../../cli/parse.js';
+import { intList, integer, nonNegativeInt, numberIn, positiveInt } from '../../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import type { SemiSummary } from './report.js';
@@ -29,9 +29,9 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--max-classes <n>', 'use this many training classes (seeded pick)', positiveInt('--max-classes'), d.maxClasses)
     .option('--max-test-classes <n>', 'evaluate on this many test classes (seeded pick)', positiveInt('--max-test-classes'), d.maxTestClasses)
     .option('--val-fraction <f>', 'share of the labelled classes held out to select the epoch', numberIn('--val-fraction', 0, 0.99), 0.1)
-    .option('--seed <s>', 'seed (split, init, shuffling, NAAN)', (v) => Number(v), 0)
+    .option('--seed <s>', 'seed (split, init, shuffling, NAAN)', integer('--seed'), 0)
     .option('--loss <kind>', 'arcface, cosface or broadface', d.loss ?? 'arcface')
-    .option('--queue-size <n>', 'BroadFace queue rows (per head)', positiveInt('--queue-size'), 0)
+    .option('--queue-size <n>', 'BroadFace queue rows (per head)', nonNegativeInt('--queue-size'), 0)
     .option('--compensate', 'BroadFace drift compensation', false)
     .option('--scale <s>', 'logit scale', numberIn('--scale', 0, 1e6), d.scale ?? 32)
     .option('--margin <m>', 'margin (ArcFace 0.5, CosFace 0.35)', numberIn('--margin', 0, 3))
