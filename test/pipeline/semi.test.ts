@@ -18,6 +18,8 @@ const out = join(dir, 'run');
 const semiArgs = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--labelled-fraction', '0.3', '--test-fraction', '0.3',
   '--hidden', '64', '--embedding-size', '16', '--epochs', '4', '--batch-size', '64', '--lr', '3e-3', '--knn-k', '21', '--naan-k-hops', '10,5',
   '--naan-sample-hops', '10', '--naan-epochs', '1', '--naan-max-steps', '30', '--predict-k-hops', '10,5', '--scorer', 'cosine', '--backend', 'cpu'];
+/** `args` with the value of `flag` replaced */
+const withOption = (args: string[], flag: string, value: string) => args.map((a, i) => (args[i - 1] === flag ? value : a));
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
 const res = facet('semi', ...semiArgs, '--out', out);
 const json = (name: string) => JSON.parse(readFileSync(join(out, name), 'utf8'));
@@ -100,7 +102,7 @@ test('facet semi: a stage whose inputs are missing names the stage to run; bad o
 
 test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d), scores every unlabelled edge; too small a run to generalise says what to change', () => {
   const naanOut = join(dir, 'naan');
-  const args = semiArgs.map((a) => (a === 'cosine' ? 'naan' : a));
+  const args = withOption(semiArgs, '--scorer', 'naan');
   const r = facet('semi', ...args, '--naan-batch-size', '32', '--naan-epochs', '2', '--out', naanOut);
   const ck = JSON.parse(readFileSync(join(naanOut, 'naan.json'), 'utf8'));
   assert.equal(ck.config.inputScale, 4);
@@ -112,4 +114,28 @@ test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d)
   // scores stay near the prior, below the 0.8 start threshold, and the loop stops with the remedies
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /0 cluster\(s\) of 2 or more images, nothing to retrain on .*train NAAN longer \(--naan-epochs, --naan-max-steps\), lower --th, or use --scorer cosine/);
+});
+
+test('Ctrl-C in a training stage stops the loop with its checkpoint saved; --from STAGE --resume ends where an uninterrupted run ends', async () => {
+  const { spawn } = await import('node:child_process');
+  // batches of 8 for 12 epochs: long enough a supervised stage to interrupt
+  const args = withOption(withOption(semiArgs, '--batch-size', '8'), '--epochs', '12');
+  const whole = join(dir, 'whole');
+  const ref = facet('semi', ...args, '--out', whole);
+  assert.equal(ref.status, 0, ref.stderr);
+  const cut = join(dir, 'cut');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/facet.js'), 'semi', ...args, '--out', cut], { env: { ...process.env, FACET_QUIET: '1' } });
+  let stderr = '';
+  child.stderr.on('data', (b) => { stderr += b; });
+  const metrics = join(cut, 'supervised', 'metrics.jsonl');
+  while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 20));
+  child.kill('SIGINT');
+  const code = await new Promise((res) => child.on('exit', res));
+  assert.notEqual(code, 0);
+  assert.match(stderr, /stage supervised interrupted; its checkpoint is in .*: continue with --from supervised --resume/);
+  assert.ok(!existsSync(join(cut, 'embeddings')), 'no stage ran on the partial model');
+  const resumed = facet('semi', ...args, '--out', cut, '--from', 'supervised', '--resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const evalOf = (d: string) => JSON.parse(readFileSync(join(d, 'evaluation.json'), 'utf8'));
+  assert.deepEqual(evalOf(cut), evalOf(whole));
 });

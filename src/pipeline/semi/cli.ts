@@ -17,7 +17,7 @@ export interface SemiCli {
   valFraction: number; seed: number; loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number; model?: ModelKind;
   hidden: number[]; embeddingSize: number; epochs: number; retrainEpochs?: number; batchSize: number; lr: number; weightDecay: number;
   knnK: number; scorer: 'naan' | 'cosine'; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
-  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; recall: number[]; from: SemiStage; out: string; backend: BackendName;
+  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; recall: number[]; from: SemiStage; resume: boolean; out: string; backend: BackendName;
 }
 
 /** The options every loop command shares, with the defaults given (facet semi's, or the demo's). */
@@ -56,6 +56,7 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), [1, 2, 4, 8, 16])
     .option('--from <stage>', `re-enter at a stage: ${SEMI_STAGES.join(', ')}`, 'split')
+    .option('--resume', 'with --from supervised|retrain: continue that training from its checkpoint (after Ctrl-C)', false)
     .option('--backend <name>', 'tfjs backend', 'auto')
     .option('--out <dir>', 'run folder', d.out);
 }
@@ -73,7 +74,7 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean): SemiOptions {
     retrainEpochs: o.retrainEpochs, knnK: o.knnK, scorer: o.scorer,
     naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3 },
     predict: { kHops: o.predictKHops, edgeHops: Math.min(20, o.knnK - 1), th: o.th, step: o.step, maxSize: o.maxSize },
-    evalKs: o.recall, from: o.from,
+    evalKs: o.recall, from: o.from, resume: o.resume,
   };
 }
 

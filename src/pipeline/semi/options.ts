@@ -33,4 +33,6 @@ export interface SemiOptions {
   predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
   evalKs: number[];
   from: SemiStage;
+  /** continue the `from` stage's training from its checkpoint (after Ctrl-C) instead of starting it again */
+  resume: boolean;
 }

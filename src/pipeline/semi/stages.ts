@@ -56,9 +56,20 @@ export async function splitStage(c: SemiContext): Promise<void> {
   c.run.writeJson('split.json', split);
 }
 
+/** `--resume` continues the re-entered stage's training where its checkpoint left it */
+function resuming(c: SemiContext, stage: 'supervised' | 'retrain'): boolean {
+  return c.o.resume && c.o.from === stage && existsSync(c.file(`${stage}/checkpoint.json`));
+}
+
+/** A Ctrl-C during training: the trainer saved its checkpoint; the loop stops instead of going on with a partial model. */
+function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain', interrupted: boolean): void {
+  if (interrupted) throw new Error(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --from ${stage} --resume`);
+}
+
 export async function supervisedStage(c: SemiContext): Promise<void> {
   const { train: tr, val, numClasses } = await c.labelledTrainVal();
-  await train({ runDir: c.file('supervised'), config: c.o.train, train: tr, val, numClasses });
+  const r = await train({ runDir: c.file('supervised'), config: c.o.train, train: tr, val, numClasses, resume: resuming(c, 'supervised') });
+  stopIfInterrupted(c, 'supervised', r.interrupted);
 }
 
 /** Embeddings of the labelled and unlabelled rows by the supervised model (validation-selected epoch). */
@@ -179,7 +190,8 @@ export async function retrainStage(c: SemiContext): Promise<void> {
     throw new Error(`pseudo-labels: ${extraHead.numClasses} cluster(s) of 2 or more images, nothing to retrain on (${c.file('pseudo/report.json')}); ${hint}`);
   }
   const epochs = c.o.retrainEpochs ?? sameStepsEpochs(c, tr.n, extraHead.samples.n);
-  await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead });
+  const r = await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead, resume: resuming(c, 'retrain') });
+  stopIfInterrupted(c, 'retrain', r.interrupted);
 }
 
 /**
