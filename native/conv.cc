@@ -105,6 +105,14 @@ void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float* a, con
               ta ? (int)m : (int)k, b, tb ? (int)k : (int)n, beta, c, (int)n);
 }
 
+// Calls body(i0, nb, buf) for the batch in chunks of images whose columns fit the scratch buffer.
+template <class Body>
+void ForChunks(const ConvShape& s, Body body) {
+  const int64_t chunk = ChunkImages(s);
+  float* buf = Scratch(chunk * s.oh * s.ow * s.fh * s.fw * s.c);
+  for (int64_t i0 = 0; i0 < s.n; i0 += chunk) body(i0, std::min(chunk, s.n - i0), buf);
+}
+
 }  // namespace
 
 void conv2d_forward(const ConvShape& s, const float* x, const float* filter, float* y, float* cols, int threads) {
@@ -119,13 +127,10 @@ void conv2d_forward(const ConvShape& s, const float* x, const float* filter, flo
     Gemm(false, false, s.n * P, s.oc, K, cols, filter, 0.f, y);
     return;
   }
-  const int64_t chunk = ChunkImages(s);
-  float* buf = Scratch(chunk * P * K);
-  for (int64_t i0 = 0; i0 < s.n; i0 += chunk) {
-    const int64_t nb = std::min(chunk, s.n - i0);
+  ForChunks(s, [&](int64_t i0, int64_t nb, float* buf) {
     Im2col(s, x + i0 * s.h * s.w * s.c, nb, buf, threads);
     Gemm(false, false, nb * P, s.oc, K, buf, filter, 0.f, y + i0 * P * s.oc);
-  }
+  });
 }
 
 void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* filter, float* dx, int threads) {
@@ -134,13 +139,10 @@ void conv2d_backprop_input(const ConvShape& s, const float* dy, const float* fil
     Gemm(false, true, s.n * P, K, s.oc, dy, filter, 0.f, dx);
     return;
   }
-  const int64_t chunk = ChunkImages(s);
-  float* buf = Scratch(chunk * P * K);
-  for (int64_t i0 = 0; i0 < s.n; i0 += chunk) {
-    const int64_t nb = std::min(chunk, s.n - i0);
+  ForChunks(s, [&](int64_t i0, int64_t nb, float* buf) {
     Gemm(false, true, nb * P, K, s.oc, dy + i0 * P * s.oc, filter, 0.f, buf);
     Col2im(s, buf, nb, dx + i0 * s.h * s.w * s.c, threads);
-  }
+  });
 }
 
 void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy, float* dfilter, int threads) {
@@ -149,13 +151,10 @@ void conv2d_backprop_filter(const ConvShape& s, const float* x, const float* dy,
     Gemm(true, false, K, s.oc, s.n * P, x, dy, 0.f, dfilter);
     return;
   }
-  const int64_t chunk = ChunkImages(s);
-  float* buf = Scratch(chunk * P * K);
-  for (int64_t i0 = 0; i0 < s.n; i0 += chunk) {
-    const int64_t nb = std::min(chunk, s.n - i0);
+  ForChunks(s, [&](int64_t i0, int64_t nb, float* buf) {
     Im2col(s, x + i0 * s.h * s.w * s.c, nb, buf, threads);
     Gemm(true, false, K, s.oc, nb * P, buf, dy + i0 * P * s.oc, i0 == 0 ? 0.f : 1.f, dfilter);
-  }
+  });
 }
 
 void conv2d_backprop_filter_columns(const ConvShape& s, const float* cols, const float* dy, float* dfilter) {

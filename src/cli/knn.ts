@@ -35,9 +35,8 @@ export function registerKnn(program: Command): void {
       let summary: Record<string, unknown>;
       if (o.method === 'exact') {
         const bar = progress('kNN', f.rows, 'rows');
-        let last = 0;
         const resumeDir = `${o.out}.partial`;
-        const g = exactKnn(f, o.k, { resumeDir, onProgress: (n) => { bar.tick(n - last); last = n; } });
+        const g = exactKnn(f, o.k, { resumeDir, onProgress: (n) => bar.update(n) });
         bar.stop();
         writeKnnLearnToCluster(o.out, g);
         if (o.naanOut) writeKnnNaan(o.naanOut, g);
@@ -45,10 +44,9 @@ export function registerKnn(program: Command): void {
         summary = { method: 'exact', rows: f.rows, dim: f.cols, k: o.k };
       } else {
         const bar = progress('HNSW build+search', 2 * f.rows, 'rows');
-        let last = 0;
         const g = hnswKnn(f, o.k, {
           m: o.m, efConstruction: o.efConstruction, efSearch: o.efSearch, seed: o.seed,
-          onProgress: (stage, n) => { const v = (stage === 'build' ? 0 : f.rows) + n; bar.tick(v - last); last = v; },
+          onProgress: (stage, n) => bar.update((stage === 'build' ? 0 : f.rows) + n),
         });
         bar.stop();
         writeKnnLearnToCluster(o.out, g);

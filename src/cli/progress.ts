@@ -3,6 +3,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   /** Advance by n units (default 1). */
   tick(n?: number): void;
+  /** Set the units done so far (for callbacks that report a running total). */
+  update(done: number): void;
   stop(): void;
 }
 
@@ -11,7 +13,7 @@ export interface Progress {
  * prints a line every 10 s instead; FACET_QUIET=1 silences it (tests).
  */
 export function progress(label: string, total: number, unit = 'items'): Progress {
-  if (process.env.FACET_QUIET === '1') return { tick() {}, stop() {} };
+  if (process.env.FACET_QUIET === '1') return { tick() {}, update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -26,14 +28,34 @@ export function progress(label: string, total: number, unit = 'items'): Progress
   const t0 = Date.now();
   let value = 0;
   bar.start(total, 0, { rate: '0' });
+  const update = (done: number) => {
+    value = done;
+    const secs = (Date.now() - t0) / 1000;
+    bar.update(value, { rate: secs > 0 ? (value / secs).toFixed(1) : '0' });
+  };
   return {
-    tick(n = 1) {
-      value += n;
-      const secs = (Date.now() - t0) / 1000;
-      bar.update(value, { rate: secs > 0 ? (value / secs).toFixed(1) : '0' });
-    },
+    tick(n = 1) { update(value + n); },
+    update,
     stop() {
       bar.stop();
     },
+  };
+}
+
+/**
+ * Progress of work reported as (stage, done, total), e.g. NAAN's embed then score passes: one bar per
+ * stage, labelled by `describe`, stopped when its stage is done.
+ */
+export function stagedProgress<S extends string>(describe: (stage: S) => [label: string, unit: string]): (stage: S, done: number, total: number) => void {
+  const bars = new Map<S, Progress>();
+  return (stage, done, total) => {
+    let bar = bars.get(stage);
+    if (!bar) {
+      const [label, unit] = describe(stage);
+      bar = progress(label, total, unit);
+      bars.set(stage, bar);
+    }
+    bar.update(done);
+    if (done === total) bar.stop();
   };
 }

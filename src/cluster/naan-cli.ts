@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from '../cli/parse.js';
-import { progress, type Progress } from '../cli/progress.js';
+import { progress, stagedProgress, type Progress } from '../cli/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
 import { trainNaan } from '../models/naan/train.js';
 import { predictNaan } from '../models/naan/predict.js';
@@ -57,8 +57,7 @@ export function registerNaanCommands(cluster: Command): void {
       const backend = await setupBackend(o.backend);
       const split = readSplit(o);
       if (!split.labels) throw new Error(`${o.features}: no labels; pass --labels`);
-      let bar: Progress | undefined;
-      let barEpoch = -1;
+      const bars = naanTrainProgress();
       const t0 = Date.now();
       const width = split.knn.k - 1;
       const kHops = o.kHops ?? [Math.min(100, width), Math.min(10, width)];
@@ -66,12 +65,9 @@ export function registerNaanCommands(cluster: Command): void {
         kHops, sampleHops: o.sampleHops ?? Math.min(120, width), stopAfterSteps: o.stopAfter, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
         lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
         checkpoint: o.out, checkpointEvery: o.checkpointEvery, resume: o.resume,
-        onStep: ({ epoch, step, steps }) => {
-          if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch}`, steps - step + 1, 'steps'); barEpoch = epoch; }
-          bar!.tick();
-        },
+        onStep: bars.onStep,
       });
-      bar?.stop();
+      bars.stop();
       process.stdout.write(JSON.stringify({ backend, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
     });
 
@@ -97,17 +93,10 @@ export function registerNaanCommands(cluster: Command): void {
       const ck = loadCheckpoint(o.model);
       const split = readSplit(o);
       const t0 = Date.now();
-      const bars: Record<string, Progress> = {};
-      const shown: Record<string, number> = {};
       const width = split.knn.k - 1;
       const scored = predictNaan(paramsOf(ck), ck.config, split.features, split.knn, {
         kHops: o.kHops ?? [Math.min(20, width), Math.min(10, width)], edgeHops: o.edgeHops ?? Math.min(20, width), batchSize: o.batchSize,
-        onProgress: (stage, done, total) => {
-          bars[stage] ??= progress(stage === 'embed' ? 'NAAN embed' : 'NAAN score', total, stage === 'embed' ? 'nodes' : 'edges');
-          bars[stage].tick(done - (shown[stage] ?? 0));
-          shown[stage] = done;
-          if (done === total) bars[stage].stop();
-        },
+        onProgress: naanPredictProgress(),
       });
       const predictSeconds = (Date.now() - t0) / 1000;
       const t1 = Date.now();
@@ -126,4 +115,22 @@ export function registerNaanCommands(cluster: Command): void {
         ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), predictSeconds, propagationSeconds, out: o.out,
       }) + '\n');
     });
+}
+
+/** Bars for NAAN inference: embedding the nodes, then scoring the edges. */
+export function naanPredictProgress(): (stage: 'embed' | 'score', done: number, total: number) => void {
+  return stagedProgress((stage: 'embed' | 'score') => (stage === 'embed' ? ['NAAN embed', 'nodes'] : ['NAAN score', 'edges']));
+}
+
+/** One bar per NAAN training epoch (from the step a resumed epoch starts at). */
+export function naanTrainProgress(): { onStep: (s: { epoch: number; step: number; steps: number }) => void; stop: () => void } {
+  let bar: Progress | undefined;
+  let barEpoch = -1;
+  return {
+    onStep: ({ epoch, step, steps }) => {
+      if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch + 1}`, steps - step + 1, 'steps'); barEpoch = epoch; }
+      bar!.tick();
+    },
+    stop: () => bar?.stop(),
+  };
 }

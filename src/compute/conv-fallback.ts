@@ -6,6 +6,12 @@ type Gemm = (ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: n
 /** Images per column chunk: keeps the im2col buffer near 4M floats (16 MB), like the addon. */
 const chunkImages = (s: ConvShape) => Math.max(1, Math.min(s.n, Math.floor((4 << 20) / Math.max(1, s.oh * s.ow * s.fh * s.fw * s.c))));
 
+/** Calls body(i0, nb, buf) for the batch in chunks of images whose columns fit `buf` (allocated once per call). */
+function forChunks(s: ConvShape, chunk: number, body: (i0: number, nb: number, buf: Float32Array) => void, buf?: Float32Array): void {
+  const cols = buf ?? new Float32Array(chunk * s.oh * s.ow * s.fh * s.fw * s.c);
+  for (let i0 = 0; i0 < s.n; i0 += chunk) body(i0, Math.min(chunk, s.n - i0), cols);
+}
+
 /** cols[(img·oh + y)·ow + x, (ky·fw + kx)·c + ch] = x[img, y·sh + ky·dh − padTop, x·sw + kx·dw − padLeft, ch]; zero outside. */
 function im2col(s: ConvShape, x: Float32Array, img0: number, images: number, cols: Float32Array): void {
   const K = s.fh * s.fw * s.c;
@@ -57,35 +63,29 @@ export function convKernels(sgemm: Gemm) {
     conv2dForward(s: ConvShape, x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void {
       const z = convSizes(s);
       checkConvArrays('conv2dForward', s, { x: [x, z.x], filter: [filter, z.filter], y: [y, z.y], ...(cols ? { cols: [cols, z.cols] } : {}) });
-      const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = cols ? s.n : chunkImages(s);
-      const buf = cols ?? new Float32Array(chunk * P * K);
-      for (let i0 = 0; i0 < s.n; i0 += chunk) {
-        const nb = Math.min(chunk, s.n - i0);
+      const K = s.fh * s.fw * s.c, P = s.oh * s.ow;
+      forChunks(s, cols ? s.n : chunkImages(s), (i0, nb, buf) => {
         im2col(s, x, i0, nb, buf);
         sgemm(false, false, nb * P, s.oc, K, 1, buf, filter, 0, y.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc));
-      }
+      }, cols);
     },
     conv2dBackpropInput(s: ConvShape, dy: Float32Array, filter: Float32Array, dx: Float32Array): void {
       const z = convSizes(s);
       checkConvArrays('conv2dBackpropInput', s, { dy: [dy, z.y], filter: [filter, z.filter], dx: [dx, z.x] });
-      const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = chunkImages(s);
-      const cols = new Float32Array(chunk * P * K);
-      for (let i0 = 0; i0 < s.n; i0 += chunk) {
-        const nb = Math.min(chunk, s.n - i0);
+      const K = s.fh * s.fw * s.c, P = s.oh * s.ow;
+      forChunks(s, chunkImages(s), (i0, nb, cols) => {
         sgemm(false, true, nb * P, K, s.oc, 1, dy.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc), filter, 0, cols);
         col2im(s, cols, i0, nb, dx);
-      }
+      });
     },
     conv2dBackpropFilter(s: ConvShape, x: Float32Array, dy: Float32Array, dfilter: Float32Array): void {
       const z = convSizes(s);
       checkConvArrays('conv2dBackpropFilter', s, { x: [x, z.x], dy: [dy, z.y], dfilter: [dfilter, z.filter] });
-      const K = s.fh * s.fw * s.c, P = s.oh * s.ow, chunk = chunkImages(s);
-      const cols = new Float32Array(chunk * P * K);
-      for (let i0 = 0; i0 < s.n; i0 += chunk) {
-        const nb = Math.min(chunk, s.n - i0);
+      const K = s.fh * s.fw * s.c, P = s.oh * s.ow;
+      forChunks(s, chunkImages(s), (i0, nb, cols) => {
         im2col(s, x, i0, nb, cols.subarray(0, nb * P * K));
         sgemm(true, false, K, s.oc, nb * P, 1, cols, dy.subarray(i0 * P * s.oc, (i0 + nb) * P * s.oc), i0 === 0 ? 0 : 1, dfilter);
-      }
+      });
     },
     conv2dBackpropFilterColumns(s: ConvShape, cols: Float32Array, dy: Float32Array, dfilter: Float32Array): void {
       const z = convSizes(s);

@@ -56,9 +56,8 @@ export function registerEval(program: Command): void {
       const gallery = o.galleryEmbeddings ? features(o.galleryEmbeddings, o.dim, o.key) : undefined;
       const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows }) : undefined;
       const bar = progress('retrieval', query.rows, 'queries');
-      let done = 0;
       const m = evaluateRetrieval({ query, queryLabels, gallery, galleryLabels }, {
-        ks, onProgress: (n) => { bar.tick(n - done); done = n; },
+        ks, onProgress: (n) => bar.update(n),
       });
       bar.stop();
       process.stdout.write(o.json ? toJson(m) + '\n' : formatRetrieval(m));

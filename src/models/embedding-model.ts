@@ -40,8 +40,8 @@ export function variable(name: string, data: Float32Array, shape: number[]): tf.
   return tf.variable(tf.tensor(data, shape), true, `${name}_${Math.random().toString(36).slice(2)}`);
 }
 
-/** Embeds `x` (n × inputShape, row-major) in batches, L2-normalised (evaluation mode). */
-export function embed(model: EmbeddingModel, x: Float32Array, n: number, batch = 256): Float32Array {
+/** Embeds `x` (n × inputShape, row-major) in batches, L2-normalised (evaluation mode); `onProgress` gets the rows done. */
+export function embed(model: EmbeddingModel, x: Float32Array, n: number, batch = 256, onProgress?: (rowsDone: number) => void): Float32Array {
   const d = model.embeddingDim;
   const per = model.inputShape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n * d);
@@ -54,6 +54,7 @@ export function embed(model: EmbeddingModel, x: Float32Array, n: number, batch =
     });
     out.set(e.dataSync() as Float32Array, i * d);
     e.dispose();
+    onProgress?.(i + rows);
   }
   return out;
 }

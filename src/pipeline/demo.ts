@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildGlyphs } from '../data/glyphs/build.js';
+import { buildGlyphs, debianGlyphFaces } from '../data/glyphs/build.js';
 import { GLYPHS_FILE } from '../data/datasets/index.js';
 import { Random } from '../data/random.js';
 import { progress } from '../cli/progress.js';
@@ -17,8 +17,9 @@ export async function demoGlyphs(dir: string, characters: number, seed: number, 
   const rng = new Random(seed);
   const pick = rng.shuffle(Int32Array.from({ length: CJK_UNIFIED_COUNT }, (_, i) => CJK_UNIFIED_FIRST + i)).slice(0, characters);
   const chars = [...pick].sort((a, b) => a - b);
-  const bar = progress('rendering glyphs', 22, 'fonts');
-  await buildGlyphs({ out: dir, chars, seed, install, onFace: () => bar.tick() });
+  const faces = debianGlyphFaces(install);
+  const bar = progress('rendering glyphs', faces.length, 'faces');
+  await buildGlyphs({ out: dir, chars, seed, faces, onFace: () => bar.tick() });
   bar.stop();
   return dir;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeLabels, writeNpy } from '../data/files/index.js';
-import { embed } from '../models/embedding-model.js';
+import { embedWithProgress } from '../cli/embed-progress.js';
 import { loadTrainingData } from './load-dataset.js';
 import { loadTrainedModel } from './trained-model.js';
 
@@ -29,7 +29,7 @@ export function registerEmbed(program: Command): void {
       const s = o.split === 'train' ? data.train : data.test;
       if (!s) throw new Error(`--dataset ${o.dataset} has no test split (give --test-features to facet train, or use --split train)`);
       const { model, epoch } = loadTrainedModel(o.run, s.sampleShape, o.epoch);
-      const e = embed(model, s.x, s.n);
+      const e = embedWithProgress('embed', model, s);
       writeNpy(o.out, { dtype: 'float32', shape: [s.n, model.embeddingDim], data: e });
       if (o.labelsOut) writeLabels(o.labelsOut, s.labels);
       process.stdout.write(JSON.stringify({ out: o.out, rows: s.n, dim: model.embeddingDim, epoch, labels: o.labelsOut ?? null }) + '\n');

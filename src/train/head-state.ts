@@ -6,7 +6,7 @@ import type { TrainConfig } from './config.js';
 
 export interface MarginSettings { kind: 'arcface' | 'cosface'; scale: number; margin: number }
 
-export function marginSettings(c: TrainConfig): MarginSettings {
+function marginSettings(c: TrainConfig): MarginSettings {
   return { kind: c.loss === 'cosface' ? 'cosface' : 'arcface', scale: c.scale, margin: c.margin ?? (c.loss === 'cosface' ? 0.35 : 0.5) };
 }
 
@@ -14,6 +14,7 @@ export function marginSettings(c: TrainConfig): MarginSettings {
 export class ClassifierHead {
   readonly weight: Float32Array;
   readonly broadFace?: BroadFaceHead;
+  private readonly margin: MarginSettings;
 
   constructor(readonly numClasses: number, readonly dim: number, c: TrainConfig, rng: Random) {
     this.weight = xavierUniform(dim, numClasses, numClasses * dim, () => rng.next());
@@ -21,8 +22,6 @@ export class ClassifierHead {
     if (c.loss === 'broadface') this.broadFace = new BroadFaceHead(numClasses, dim, { ...m, queueSize: c.queueSize, compensate: c.compensate });
     this.margin = m;
   }
-
-  private readonly margin: MarginSettings;
 
   /** Loss of the rows `embedding` (mean over them) with dL/de and dL/dW. */
   loss(embedding: Float32Array, labels: Int32Array): { loss: number; batchLoss: number; broadLoss: number; gradE: Float32Array; gradW: Float32Array } {

@@ -7,13 +7,14 @@ import { setParams } from './trainer.js';
 
 /**
  * The model a `facet train` run folder holds, for inputs of `sampleShape`: the last epoch's
- * parameters, or with `which = 'best'` the validation-selected epoch's (the last when there is none).
+ * parameters, or with `which = 'best'` the validation-selected epoch's (the last when there is none),
+ * and the steps the run took.
  */
-export function loadTrainedModel(runDir: string, sampleShape: number[], which: 'best' | 'last' = 'last'): { model: EmbeddingModel; config: TrainConfig; epoch: number } {
+export function loadTrainedModel(runDir: string, sampleShape: number[], which: 'best' | 'last' = 'last'): { model: EmbeddingModel; config: TrainConfig; epoch: number; steps: number } {
   const ck = loadCheckpoint(runDir);
   const config = { ...defaultTrainConfig, ...ck.config } as TrainConfig;
   const model = buildModel(config, sampleShape, new Random(config.seed));
   const best = which === 'best' ? ck.best : undefined;
   setParams(model, best?.params ?? ck.params, `${runDir}/checkpoint.json`);
-  return { model, config, epoch: best?.epoch ?? ck.epoch };
+  return { model, config, epoch: best?.epoch ?? ck.epoch, steps: ck.globalStep };
 }

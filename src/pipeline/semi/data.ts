@@ -28,8 +28,7 @@ export interface SemiData {
  * and which classes are held out for evaluation: the dataset's test split, or a share of its
  * classes when it has none. Splits are by class, so evaluation is on classes never trained on.
  */
-export async function makeSplit(o: SemiOptions): Promise<SemiSplit> {
-  const data = await loadTrainingData(o.dataset, o);
+export function makeSplit(o: SemiOptions, data: SourceData): SemiSplit {
   const rng = new Random(o.seed);
   let poolClasses = rng.shuffle(Int32Array.from(new Set(data.train.labels)));
   let testClasses: Int32Array;
@@ -60,9 +59,11 @@ export async function makeSplit(o: SemiOptions): Promise<SemiSplit> {
   };
 }
 
-/** The samples of a split (the dataset is read again: a re-entered stage needs no earlier stage in memory). */
-export async function loadSplitData(o: SemiOptions, split: SemiSplit): Promise<SemiData> {
-  const data = await loadTrainingData(o.dataset, o);
+/** The dataset's training and (when it has one) test samples, as `loadTrainingData` reads them. */
+export type SourceData = Awaited<ReturnType<typeof loadTrainingData>>;
+
+/** The samples of each part of a split. */
+export function splitData(data: SourceData, split: SemiSplit): SemiData {
   const pick = (s: Samples, rows: number[]): Samples => ({ ...gatherRows(s, rows), n: rows.length, sampleShape: s.sampleShape });
   const labelled = pick(data.train, split.labelledRows);
   const dense = new Map<number, number>();

@@ -34,7 +34,12 @@ async function gallery(c: SemiContext, labels: Int32Array, truth: Int32Array): P
   if (unlabelled.sampleShape.length !== 3) return [];
   const [h, w, ch] = unlabelled.sampleShape;
   const members = new Map<number, number[]>();
-  labels.forEach((l, i) => { if (l >= 0) members.set(l, [...(members.get(l) ?? []), i]); });
+  labels.forEach((l, i) => {
+    if (l < 0) return;
+    const m = members.get(l);
+    if (m) m.push(i);
+    else members.set(l, [i]);
+  });
   const big = [...members.entries()].filter(([, m]) => m.length >= 3);
   const picked = new Random(c.o.seed).shuffle(Int32Array.from(big.keys())).slice(0, 8);
   const per = h * w * ch;

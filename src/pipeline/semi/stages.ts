@@ -2,26 +2,29 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
-import { embed } from '../../models/embedding-model.js';
 import { trainNaan } from '../../models/naan/train.js';
 import { predictNaan } from '../../models/naan/predict.js';
 import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models/naan/checkpoint.js';
 import { knnEdges, thresholdComponents, type ScoredEdges } from '../../cluster/knn-edges.js';
 import { cdpPropagation, propagate } from '../../cluster/propagation.js';
 import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-labels.js';
+import { naanPredictProgress, naanTrainProgress } from '../../cluster/naan-cli.js';
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
 import { train } from '../../train/trainer.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
-import { splitByClass, type Samples } from '../../train/samples.js';
-import { progress, type Progress } from '../../cli/progress.js';
+import { gatherRows, splitByClass, type Samples } from '../../train/samples.js';
+import { progress } from '../../cli/progress.js';
+import { embedWithProgress } from '../../cli/embed-progress.js';
 import type { RunFolder } from '../run-folder.js';
-import { loadSplitData, makeSplit, type SemiData, type SemiSplit } from './data.js';
+import { makeSplit, splitData, type SemiData, type SemiSplit, type SourceData } from './data.js';
+import { loadTrainingData } from '../../train/load-dataset.js';
 import type { SemiOptions } from './options.js';
 
 /** What every stage can reach: options, the run folder, and the split's data (read once, lazily). */
 export class SemiContext {
+  private source?: SourceData;
   private data?: SemiData;
   constructor(readonly o: SemiOptions, readonly run: RunFolder) {}
 
@@ -40,8 +43,14 @@ export class SemiContext {
     return JSON.parse(readFileSync(this.input(name, stage), 'utf8')) as T;
   }
 
+  /** the dataset, read once per run (a re-entered stage needs no earlier stage in memory) */
+  async dataset(): Promise<SourceData> {
+    this.source ??= await loadTrainingData(this.o.dataset, this.o);
+    return this.source;
+  }
+
   async samples(): Promise<SemiData> {
-    this.data ??= await loadSplitData(this.o, this.json<SemiSplit>('split.json', 'split'));
+    this.data ??= splitData(await this.dataset(), this.json<SemiSplit>('split.json', 'split'));
     return this.data;
   }
 
@@ -52,7 +61,7 @@ export class SemiContext {
 }
 
 export async function splitStage(c: SemiContext): Promise<void> {
-  const split = await makeSplit(c.o);
+  const split = makeSplit(c.o, await c.dataset());
   c.run.writeJson('split.json', split);
 }
 
@@ -79,7 +88,7 @@ export async function embedStage(c: SemiContext): Promise<void> {
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
   mkdirSync(c.file('embeddings'), { recursive: true });
   for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
-    writeFeatures(c.file(`embeddings/${name}.npy`), { data: embed(model, s.x, s.n), rows: s.n, cols: model.embeddingDim });
+    writeFeatures(c.file(`embeddings/${name}.npy`), { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim });
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
     writeLabels(c.file(`embeddings/${name === 'labelled' ? 'labelled_labels' : 'unlabelled_truth'}.txt`), s.labels);
   }
@@ -90,8 +99,7 @@ export async function knnStage(c: SemiContext): Promise<void> {
     const f = readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
     const k = Math.min(c.o.knnK, f.rows);
     const bar = progress(`kNN ${name}`, f.rows, 'rows');
-    let shown = 0;
-    const g = exactKnn(f, k, { onProgress: (done) => { bar.tick(done - shown); shown = done; } });
+    const g = exactKnn(f, k, { onProgress: (done) => bar.update(done) });
     bar.stop();
     writeKnnLearnToCluster(c.file(`embeddings/${name}_knn.npz`), g);
   }
@@ -107,17 +115,13 @@ export async function naanStage(c: SemiContext): Promise<void> {
   const { f, g } = readSplitGraph(c, 'labelled');
   const labels = readLabels(c.input('embeddings/labelled_labels.txt', 'embed'));
   const n = c.o.naan;
-  let bar: Progress | undefined;
-  let barEpoch = -1;
+  const bars = naanTrainProgress();
   const r = trainNaan(f, g, labels, {
     kHops: n.kHops, sampleHops: n.sampleHops, epochs: n.epochs, batchSize: n.batchSize, nheads: 1, lr: n.lr, lrDecay: 0.1,
     weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'),
-    onStep: ({ epoch, step, steps }) => {
-      if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch + 1}`, steps - step + 1, 'steps'); barEpoch = epoch; }
-      bar!.tick();
-    },
+    onStep: bars.onStep,
   });
-  bar?.stop();
+  bars.stop();
   c.run.writeJson('naan_train.json', { history: r.history, pairs: r.numPairs, positiveRatio: r.positiveRatio });
 }
 
@@ -139,7 +143,7 @@ export async function pseudoLabelStage(c: SemiContext): Promise<void> {
   let labels: Int32Array;
   if (c.o.scorer === 'naan') {
     const ck = loadNaan(c.input('naan.json', 'naan'));
-    scored = predictNaan(naanParams(ck), ck.config, f, g, { kHops: p.kHops, edgeHops: p.edgeHops, batchSize: 512 });
+    scored = predictNaan(naanParams(ck), ck.config, f, g, { kHops: p.kHops, edgeHops: p.edgeHops, batchSize: 512, onProgress: naanPredictProgress() });
     labels = propagate(f.rows, scored.edges, scored.scores, { maxSize: p.maxSize, step: p.step, maxIter: 1000, startThreshold: p.th }).labels;
   } else {
     scored = cosine;
@@ -172,11 +176,8 @@ export async function pseudoSamples(c: SemiContext): Promise<{ samples: Samples;
   if (clean.length !== unlabelled.n) throw new Error(`${c.file('pseudo/labels_clean.txt')}: ${clean.length} labels for ${unlabelled.n} unlabelled rows`);
   const rows = [...clean.keys()].filter((i) => clean[i] >= 0);
   const dense = new Map<number, number>();
-  const per = unlabelled.x.length / unlabelled.n;
-  const x = new Float32Array(rows.length * per);
-  rows.forEach((r, i) => x.set(unlabelled.x.subarray(r * per, (r + 1) * per), i * per));
   const labels = Int32Array.from(rows, (r) => { if (!dense.has(clean[r])) dense.set(clean[r], dense.size); return dense.get(clean[r])!; });
-  return { samples: { x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: dense.size };
+  return { samples: { x: gatherRows(unlabelled, rows).x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: dense.size };
 }
 
 /** Trains again from the seeded init on labelled + pseudo-labelled rows, two heads over one backbone. */
@@ -221,11 +222,11 @@ export async function evaluateStage(c: SemiContext): Promise<void> {
   const split = c.json<SemiSplit>('split.json', 'split');
   const scores = (runDir: string, stage: string): Record<string, number> => {
     c.input(`${runDir}/checkpoint.json`, stage);
-    const { model, epoch } = loadTrainedModel(c.file(runDir), test.sampleShape, 'best');
-    const e = embed(model, test.x, test.n);
+    const { model, epoch, steps } = loadTrainedModel(c.file(runDir), test.sampleShape, 'best');
+    const e = embedWithProgress(`embed test (${stage})`, model, test);
     const ks = c.o.evalKs.filter((k) => k < test.n);
     const r = evaluateRetrieval({ query: { data: e, rows: test.n, cols: model.embeddingDim }, queryLabels: test.labels }, { ks });
-    return { epoch, steps: loadCheckpoint(c.file(runDir)).globalStep, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
+    return { epoch, steps, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
   };
   const before = scores('supervised', 'supervised');
   const after = scores('retrain', 'retrain');
