@@ -1,10 +1,12 @@
-// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), fused BatchNorm+ReLU and max-pool (layers.cc) and blocked top-k search, called on typed
+// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), fused BatchNorm+ReLU and max-pool (layers.cc),
+// NAAN's graph attention (attention.cc) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
 
 #include <string>
 #include <thread>
 
+#include "attention.h"
 #include "blas.h"
 #include "conv.h"
 #include "layers.h"
@@ -194,6 +196,63 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Sizes m, d at info[1..2] and g, n at info[gn..gn+1] (groups just before them, alpha just after), n ≥ 1, and every group
+// row in [0, m): the kernels index the table unchecked.
+bool ReadAttentionShape(const Napi::CallbackInfo& info, size_t gn, int64_t* s, const char* what) {
+  Napi::Env env = info.Env();
+  if (!ReadSizes(info, 1, 2, s, what) || !ReadSizes(info, gn, 2, s + 2, what)) return false;
+  if (s[3] < 1) return Fail(env, (std::string(what) + ": n must be at least 1").c_str());
+  if (!CheckInt32(env, info[gn - 1], s[2] * s[3], "groups")) return false;
+  if (!info[gn + 2].IsNumber()) return Fail(env, (std::string(what) + ": alpha must be a number").c_str());
+  const int32_t* groups = info[gn - 1].As<Napi::Int32Array>().Data();
+  for (int64_t i = 0; i < s[2] * s[3]; i++) {
+    if (groups[i] < 0 || groups[i] >= s[0]) {
+      return Fail(env, (std::string(what) + ": groups[" + std::to_string(i) + "] = " + std::to_string(groups[i]) +
+                        " is not a row of the table (M = " + std::to_string(s[0]) + ")").c_str());
+    }
+  }
+  return true;
+}
+
+// groupAttentionForward(table, m, d, a, attBias, wBias, outBias, groups, g, n, alpha, att, pre, out)
+Napi::Value GroupAttentionForward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* what = "groupAttentionForward";
+  int64_t s[4];
+  if (info.Length() != 14) return Fail(env, "groupAttentionForward(table, m, d, a, attBias, wBias, outBias, groups, g, n, alpha, att, pre, out)"), env.Undefined();
+  if (!ReadAttentionShape(info, 8, s, what)) return env.Undefined();
+  const int64_t m = s[0], d = s[1], gn = s[2] * s[3];
+  if (!CheckFloat32(env, info[0], m * d, "table") || !CheckFloat32(env, info[3], 2 * d, "a") || !CheckFloat32(env, info[4], 1, "attBias") ||
+      !CheckFloat32(env, info[5], d, "wBias") || !CheckFloat32(env, info[6], d, "outBias") || !CheckFloat32(env, info[11], gn, "att") ||
+      !CheckFloat32(env, info[12], gn, "pre") || !CheckFloat32(env, info[13], s[2] * d, "out")) return env.Undefined();
+  group_attention_forward(F32(info[0]), d, F32(info[3]), F32(info[4])[0], F32(info[5]), F32(info[6]), info[7].As<Napi::Int32Array>().Data(), s[2],
+                          s[3], info[10].ToNumber().FloatValue(), F32(info[11]), F32(info[12]), F32(info[13]), g_threads);
+  return env.Undefined();
+}
+
+// groupAttentionBackward(table, m, d, a, wBias, groups, g, n, alpha, att, pre, out, dOut, dTable, dA, dAttBias, dWBias, dOutBias)
+Napi::Value GroupAttentionBackward(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* what = "groupAttentionBackward";
+  int64_t s[4];
+  if (info.Length() != 18) {
+    return Fail(env, "groupAttentionBackward(table, m, d, a, wBias, groups, g, n, alpha, att, pre, out, dOut, dTable, dA, dAttBias, dWBias, dOutBias)"),
+           env.Undefined();
+  }
+  if (!ReadAttentionShape(info, 6, s, what)) return env.Undefined();
+  const int64_t m = s[0], d = s[1], gn = s[2] * s[3], gd = s[2] * d;
+  if (!CheckFloat32(env, info[0], m * d, "table") || !CheckFloat32(env, info[3], 2 * d, "a") || !CheckFloat32(env, info[4], d, "wBias") ||
+      !CheckFloat32(env, info[9], gn, "att") || !CheckFloat32(env, info[10], gn, "pre") || !CheckFloat32(env, info[11], gd, "out") ||
+      !CheckFloat32(env, info[12], gd, "dOut") || !CheckFloat32(env, info[13], m * d, "dTable") || !CheckFloat32(env, info[14], 2 * d, "dA") ||
+      !CheckFloat32(env, info[15], 1, "dAttBias") || !CheckFloat32(env, info[16], d, "dWBias") || !CheckFloat32(env, info[17], d, "dOutBias")) {
+    return env.Undefined();
+  }
+  group_attention_backward(F32(info[0]), m, d, F32(info[3]), F32(info[4]), info[5].As<Napi::Int32Array>().Data(), s[2], s[3],
+                           info[8].ToNumber().FloatValue(), F32(info[9]), F32(info[10]), F32(info[11]), F32(info[12]), F32(info[13]),
+                           F32(info[14]), F32(info[15]), F32(info[16]), F32(info[17]), g_threads);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].ToNumber().Int32Value();
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
@@ -218,6 +277,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bnReluBackward", Napi::Function::New(env, BnReluBackward));
   exports.Set("maxPool2x2Forward", Napi::Function::New(env, MaxPoolForward));
   exports.Set("maxPool2x2Backward", Napi::Function::New(env, MaxPoolBackward));
+  exports.Set("groupAttentionForward", Napi::Function::New(env, GroupAttentionForward));
+  exports.Set("groupAttentionBackward", Napi::Function::New(env, GroupAttentionBackward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   return exports;

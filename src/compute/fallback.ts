@@ -2,6 +2,7 @@ import type { Kernels, TopK, TopKOptions } from './kernels.js';
 import { convKernels } from './conv-fallback.js';
 import { batchedSgemm } from './batched.js';
 import { layerFallbackKernels } from './layers-fallback.js';
+import { attentionFallbackKernels } from './attention-fallback.js';
 
 /** Portable TypeScript kernels: same results as the native addon, slower. */
 function sgemm(
@@ -70,5 +71,6 @@ function topkInnerProduct(
 }
 
 export const fallbackKernels: Kernels = {
-  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, topkInnerProduct,
+  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels,
+  topkInnerProduct,
 };

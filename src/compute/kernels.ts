@@ -3,9 +3,11 @@
  * within float32 tolerance: the C++ addon on OpenBLAS (`native`) and portable TypeScript
  * (`fallback`), chosen by `kernels()`.
  */
+import type { AttentionKernels } from './attention-kernels.js';
 import type { ConvShape } from './conv-shape.js';
 import type { LayerKernels } from './layer-kernels.js';
 
+export type { AttentionKernels } from './attention-kernels.js';
 export type { ConvShape } from './conv-shape.js';
 export type { LayerKernels } from './layer-kernels.js';
 
@@ -21,7 +23,7 @@ export interface TopKOptions {
   selfOffset?: number;
 }
 
-export interface Kernels extends LayerKernels {
+export interface Kernels extends LayerKernels, AttentionKernels {
   readonly name: 'native' | 'fallback';
   /**
    * Row-major C = alpha·op(A)·op(B) + beta·C with op(A) m×k and op(B) k×n.

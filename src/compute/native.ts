@@ -5,8 +5,9 @@ import type { Kernels, TopK, TopKOptions } from './kernels.js';
 import { batchedSgemm } from './batched.js';
 import { type ConvShape, convShapeArray } from './conv-shape.js';
 import { checkedLayerKernels, type LayerKernels } from './layer-kernels.js';
+import { type AttentionKernels, checkedAttentionKernels } from './attention-kernels.js';
 
-interface Addon extends LayerKernels {
+interface Addon extends LayerKernels, AttentionKernels {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   topkInnerProduct(q: Float32Array, nq: number, b: Float32Array, nb: number, dim: number, k: number, self: number, idx: Int32Array, scores: Float32Array): void;
   conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void;
@@ -55,6 +56,7 @@ export function nativeKernels(addon: Addon): Kernels {
     conv2dBackpropFilter: (s: ConvShape, x, dy, df) => addon.conv2dBackpropFilter(convShapeArray(s), x, dy, df),
     conv2dBackpropFilterColumns: (s: ConvShape, cols, dy, df) => addon.conv2dBackpropFilterColumns(convShapeArray(s), cols, dy, df),
     ...checkedLayerKernels(addon),
+    ...checkedAttentionKernels(addon),
     topkInnerProduct(queries, nq, base, nb, dim, k, options: TopKOptions = {}): TopK {
       const indices = new Int32Array(nq * k);
       const scores = new Float32Array(nq * k);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { kernels } from '../../compute/index.js';
 import { Random } from '../../data/random.js';
 
 export interface NaanConfig {
@@ -63,89 +64,31 @@ function gatLayer(p: NaanParams, h: number, alpha: number, table: tf.Tensor2D, g
 }
 
 /**
- * A GATLayer's attention as one op with its own gradient: attention terms per table row, logits,
- * LeakyReLU, softmax per group, the weighted sum of table rows read by index, bias and ReLU. Plain
- * loops over typed arrays: the G·n·D gathered copy of the table is never built, and none of tfjs's
- * gather/softmax/broadcast kernels (most of a CPU training step before) runs on G·n-sized tensors.
+ * A GATLayer's attention as one op with its own gradient: logits from the attention terms of the
+ * table rows read by index, LeakyReLU, softmax per group, the weighted sum of those rows, bias and
+ * ReLU, both passes as kernels (native/attention.cc, or the TypeScript fallback): the G·n·D
+ * gathered copy of the table is never built, and none of tfjs's gather/softmax/broadcast kernels
+ * (most of a CPU training step before) runs on G·n-sized tensors.
  */
 export function groupAttention(
   table: tf.Tensor2D, a: tf.Tensor, attBias: tf.Tensor, wBias: tf.Tensor, outBias: tf.Tensor, groups: Int32Array, n: number, alpha: number,
 ): tf.Tensor2D {
   const G = groups.length / n, [M, D] = table.shape;
   const f = tf.customGrad(((tableT: tf.Tensor, aT: tf.Tensor, baT: tf.Tensor, bwT: tf.Tensor, boT: tf.Tensor, save: tf.GradSaveFunc) => {
-    const T = tableT.dataSync() as Float32Array, A = aT.dataSync() as Float32Array;
-    const ba = baT.dataSync()[0], bw = bwT.dataSync() as Float32Array, bo = boT.dataSync() as Float32Array;
-    // per-row query and member terms aᵀ(h + b)
-    let cq = ba, cm = 0;
-    for (let d = 0; d < D; d++) { cq += A[d] * bw[d]; cm += A[D + d] * bw[d]; }
-    const Q = new Float32Array(M), Mb = new Float32Array(M);
-    for (let r = 0; r < M; r++) {
-      let q = cq, m = cm;
-      const o = r * D;
-      for (let d = 0; d < D; d++) { q += A[d] * T[o + d]; m += A[D + d] * T[o + d]; }
-      Q[r] = q; Mb[r] = m;
-    }
-    const bias = Float32Array.from(bo, (v, d) => v + bw[d]);
+    const k = kernels();
+    const T = tableT.dataSync() as Float32Array, A = aT.dataSync() as Float32Array, bw = bwT.dataSync() as Float32Array;
     const att = new Float32Array(G * n), pre = new Float32Array(G * n), out = new Float32Array(G * D);
-    for (let g = 0; g < G; g++) {
-      const q = Q[groups[g * n]], base = g * n;
-      let mx = -Infinity;
-      for (let j = 0; j < n; j++) {
-        const v = q + Mb[groups[base + j]];
-        pre[base + j] = v;
-        const e = v > 0 ? v : alpha * v;
-        att[base + j] = e;
-        if (e > mx) mx = e;
-      }
-      let sum = 0;
-      for (let j = 0; j < n; j++) { const e = Math.exp(att[base + j] - mx); att[base + j] = e; sum += e; }
-      const o = g * D;
-      for (let j = 0; j < n; j++) {
-        const w = (att[base + j] /= sum), r = groups[base + j] * D;
-        for (let d = 0; d < D; d++) out[o + d] += w * T[r + d];
-      }
-      for (let d = 0; d < D; d++) { const v = out[o + d] + bias[d]; out[o + d] = v > 0 ? v : 0; }
-    }
+    k.groupAttentionForward(T, M, D, A, baT.dataSync() as Float32Array, bw, boT.dataSync() as Float32Array, groups, G, n, alpha, att, pre, out);
     const value = tf.tensor2d(out, [G, D]);
     save([value]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const dY = dy.dataSync() as Float32Array, Y = saved[0].dataSync() as Float32Array;
-        const dT = new Float32Array(M * D), dQ = new Float32Array(M), dM = new Float32Array(M), dBo = new Float32Array(D);
-        const gr = new Float32Array(D), dAtt = new Float32Array(n);
-        for (let g = 0; g < G; g++) {
-          const o = g * D, base = g * n;
-          for (let d = 0; d < D; d++) { const v = Y[o + d] > 0 ? dY[o + d] : 0; gr[d] = v; dBo[d] += v; }
-          let dot = 0;
-          for (let j = 0; j < n; j++) {
-            const w = att[base + j], r = groups[base + j] * D;
-            let s = 0;
-            for (let d = 0; d < D; d++) { s += gr[d] * T[r + d]; dT[r + d] += w * gr[d]; }
-            dAtt[j] = s;
-            dot += w * s;
-          }
-          for (let j = 0; j < n; j++) {
-            const dPre = att[base + j] * (dAtt[j] - dot) * (pre[base + j] > 0 ? 1 : alpha);
-            dM[groups[base + j]] += dPre;
-            dQ[groups[base]] += dPre;
-          }
-        }
-        // through the attention terms: dh_r += dQ_r a_q + dM_r a_m; da = Σ_r [dQ_r; dM_r] (h_r + b)
-        const dA = new Float32Array(2 * D), dBw = Float32Array.from(dBo);
-        let sQ = 0, sM = 0;
-        for (let r = 0; r < M; r++) {
-          const q = dQ[r], m = dM[r], o = r * D;
-          if (q === 0 && m === 0) continue;
-          sQ += q; sM += m;
-          for (let d = 0; d < D; d++) {
-            dT[o + d] += q * A[d] + m * A[D + d];
-            dA[d] += q * T[o + d];
-            dA[D + d] += m * T[o + d];
-          }
-        }
-        for (let d = 0; d < D; d++) { dA[d] += sQ * bw[d]; dA[D + d] += sM * bw[d]; dBw[d] += sQ * A[d] + sM * A[D + d]; }
-        return [tf.tensor2d(dT, [M, D]), tf.tensor(dA, aT.shape), tf.tensor1d([sQ]) /* b_a sits in every logit once, as the query term does */, tf.tensor1d(dBw), tf.tensor1d(dBo)];
+        const dT = new Float32Array(M * D), dA = new Float32Array(2 * D), dBa = new Float32Array(1), dBw = new Float32Array(D), dBo = new Float32Array(D);
+        k.groupAttentionBackward(
+          T, M, D, A, bw, groups, G, n, alpha, att, pre, saved[0].dataSync() as Float32Array, dy.dataSync() as Float32Array, dT, dA, dBa, dBw, dBo,
+        );
+        return [tf.tensor2d(dT, [M, D]), tf.tensor(dA, aT.shape), tf.tensor1d(dBa), tf.tensor1d(dBw), tf.tensor1d(dBo)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
