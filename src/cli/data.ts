@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthFaces, knnPrecision } from '../data/synth/synth-faces.js';
 import { writeFeatures, writeLabels, writeFileAtomic } from '../data/files/index.js';
-import { positiveInt } from './parse.js';
+import { numberPair, positiveInt } from './parse.js';
 import { registerDatasetCommands } from './data-datasets.js';
 
 /** `facet data …`: dataset tools. */
@@ -16,10 +16,12 @@ export function registerData(program: Command): Command {
     .option('--images <n>', 'images (rows)', positiveInt('--images'), 584013)
     .option('--dim <d>', 'feature dimension', positiveInt('--dim'), 256)
     .option('--seed <s>', 'random seed', (v) => Number(v), 0)
+    .option('--spread <lo,hi>', 'per-identity noise σ drawn from [lo, hi] (larger = harder)', numberPair('--spread', true), [1.5, 2.5])
+    .option('--nuisance <directions,scale>', 'add scale × one of `directions` shared nuisance directions to every image (the same directions for every --seed)', numberPair('--nuisance', false))
     .requiredOption('--out <dir>', 'output folder: features.bin, labels.meta, manifest.json')
-    .action((o: { ids: number; images: number; dim: number; seed: number; out: string }) => {
+    .action((o: { ids: number; images: number; dim: number; seed: number; spread: [number, number]; nuisance?: [number, number]; out: string }) => {
       mkdirSync(o.out, { recursive: true });
-      const s = synthFaces(o);
+      const s = synthFaces({ ...o, nuisance: o.nuisance && { directions: o.nuisance[0], scale: o.nuisance[1] } });
       writeFeatures(join(o.out, 'features.bin'), s.features);
       writeLabels(join(o.out, 'labels.meta'), s.labels);
       const sizes = Array.from(s.sizes).sort((a, b) => a - b);

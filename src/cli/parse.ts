@@ -46,3 +46,14 @@ export function intList(flag: string): (v: string) => number[] {
     return xs;
   };
 }
+
+/** Two comma-separated non-negative numbers ("0.5,1"), the first no larger than the second when `ordered`. */
+export function numberPair(flag: string, ordered: boolean): (v: string) => [number, number] {
+  return (v) => {
+    const xs = v.split(',').map((s) => Number(s.trim()));
+    if (xs.length !== 2 || xs.some((n) => !Number.isFinite(n) || n < 0) || (ordered && xs[0] > xs[1])) {
+      throw new InvalidArgumentError(`${flag} must be two non-negative numbers "a,b"${ordered ? ' with a ≤ b' : ''}, got "${v}"`);
+    }
+    return [xs[0], xs[1]];
+  };
+}

@@ -13,21 +13,26 @@ export interface ScoredEdges {
  * pair selection with a single model.
  */
 export function knnEdges(g: KnnGraph, minSimilarity = -Infinity): ScoredEdges {
-  const seen = new Set<number>();
+  const { n, k, indices, distances } = g;
+  const kept = (row: number, col: number) => {
+    const nb = indices[row * k + col];
+    return nb >= 0 && nb !== row && 1 - distances[row * k + col] >= minSimilarity;
+  };
+  // whether row `row` keeps an edge to `to` in a column before `before` (a pair is taken where first met)
+  const keptEarlier = (row: number, to: number, before: number) => {
+    for (let c = 0; c < before; c++) if (indices[row * k + c] === to && kept(row, c)) return true;
+    return false;
+  };
   const edges: number[] = [];
   const scores: number[] = [];
-  for (let i = 0; i < g.n; i++) {
-    for (let j = 0; j < g.k; j++) {
-      const nb = g.indices[i * g.k + j];
-      if (nb < 0 || nb === i) continue;
-      const sim = 1 - g.distances[i * g.k + j];
-      if (!(sim >= minSimilarity)) continue;
-      const a = Math.min(i, nb), b = Math.max(i, nb);
-      const key = a * g.n + b;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      edges.push(a, b);
-      scores.push(sim);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) {
+      if (!kept(i, j)) continue;
+      const nb = indices[i * k + j];
+      // met before: earlier in this row, or in the row of a smaller node (rows are read in order)
+      if (keptEarlier(i, nb, j) || (nb < i && keptEarlier(nb, i, k))) continue;
+      edges.push(Math.min(i, nb), Math.max(i, nb));
+      scores.push(1 - distances[i * k + j]);
     }
   }
   return { edges: Int32Array.from(edges), scores: Float32Array.from(scores) };

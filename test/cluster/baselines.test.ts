@@ -68,3 +68,19 @@ test('bad input is refused naming what is wrong', () => {
   assert.throws(() => kMeans(data.features, { k: 0, iterations: 5, seed: 0 }), /k must be an integer in 1…600/);
   assert.throws(() => pseudoLabelReport(Int32Array.from([0, 1]), [0]), /1 labels for 2 nodes/);
 });
+
+test('knnEdges: each undirected pair once, where first met (row order, then column), self / −1 / below-threshold entries skipped', async () => {
+  const { knnEdges } = await import('../../src/cluster/knn-edges.js');
+  // row 0 lists 1 twice; 1→0 repeats 0→1; 2→0 is below 0.5 while 0→2 is not (asymmetric distances); −1 padding
+  const g = {
+    n: 4, k: 4,
+    indices: Int32Array.from([0, 1, 1, 2, 1, 0, 3, -1, 2, 0, 3, 1, 3, 2, 1, 3]),
+    distances: Float32Array.from([0, 0.1, 0.2, 0.4, 0, 0.1, 0.3, 1, 0, 0.7, 0.2, 0.6, 0, 0.2, 0.3, 0]),
+  };
+  const all = knnEdges(g, 0.5);
+  assert.deepEqual(Array.from(all.edges), [0, 1, 0, 2, 1, 3, 2, 3]);
+  assert.deepEqual(Array.from(all.scores, (s) => +s.toFixed(3)), [0.9, 0.6, 0.7, 0.8]);
+  // at 0.65 the pair (0, 2) is gone from row 0; row 2's entry for 0 is still below: no edge
+  const high = knnEdges(g, 0.65);
+  assert.deepEqual(Array.from(high.edges), [0, 1, 1, 3, 2, 3]);
+});

@@ -13,9 +13,11 @@ export interface SynthFacesOptions {
    * Shared nuisance directions (pose, lighting, capture device): `directions` random unit vectors;
    * every image adds `scale` × one of them, chosen at random. Images of different identities sharing
    * a direction look alike to cosine, images of one identity under different ones less so — cosine
-   * alone is ambiguous, a learned projection is not. Off by default (the default stream is unchanged).
+   * alone is ambiguous, a learned projection is not. The directions come from their own `seed`
+   * (default 0), so splits generated with different identity seeds share them, as features of
+   * part0 and part1 from one face model do. Off by default (the default stream is unchanged).
    */
-  nuisance?: { directions: number; scale: number };
+  nuisance?: { directions: number; scale: number; seed?: number };
 }
 
 export interface SynthFaces {
@@ -52,7 +54,7 @@ export function synthFaces(o: SynthFacesOptions): SynthFaces {
   const rng = new Random(o.seed ?? 0);
   const [lo, hi] = o.spread ?? [1.5, 2.5];
   const sizes = identitySizes(ids, images, rng);
-  const nuisance = o.nuisance ? unitVectors(o.nuisance.directions, dim, rng) : undefined;
+  const nuisance = o.nuisance ? unitVectors(o.nuisance.directions, dim, new Random(o.nuisance.seed ?? 0)) : undefined;
   const data = new Float32Array(images * dim);
   const labels = new Int32Array(images);
   const centre = new Float64Array(dim);

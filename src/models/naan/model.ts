@@ -117,11 +117,22 @@ export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, 
     centres = hood.centres;
   } else {
     // distinct nodes of the batch, renumbered 0…U−1
-    const local = new Map<number, number>();
-    const id = (v: number) => { let i = local.get(v); if (i === undefined) { i = local.size; local.set(v, i); } return i; };
-    centres = Int32Array.from(hood.centres, id);
-    second = Int32Array.from(hood.secondHop, id);
-    const x = tf.gather(features, tf.tensor1d(Int32Array.from(local.keys()), 'int32')) as tf.Tensor2D;
+    // a slot per feature row (a typed array, not a Map: this runs every training step)
+    const local = new Int32Array(features.shape[0]).fill(-1);
+    const distinct = new Int32Array(hood.centres.length + hood.secondHop.length);
+    let count = 0;
+    const renumber = (ids: Int32Array) => {
+      const out = new Int32Array(ids.length);
+      for (let t = 0; t < ids.length; t++) {
+        const v = ids[t];
+        if (local[v] < 0) { local[v] = count; distinct[count++] = v; }
+        out[t] = local[v];
+      }
+      return out;
+    };
+    centres = renumber(hood.centres);
+    second = renumber(hood.secondHop);
+    const x = tf.gather(features, tf.tensor1d(distinct.subarray(0, count), 'int32')) as tf.Tensor2D;
     rows = Array.from({ length: c.nheads }, (_, h) => project(p, h, x));
   }
   const U = rows[0].shape[0];
