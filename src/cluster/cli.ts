@@ -4,6 +4,7 @@ import { numberIn, positiveInt } from '../cli/parse.js';
 import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from './baselines.js';
 import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
 import { registerNaanCommands } from './naan-cli.js';
+import { writeClusterReport } from './cluster-report.js';
 
 interface BaselineCliOptions {
   method: string; knn?: string; features?: string; dim?: number; labels?: string; out: string;
@@ -23,7 +24,7 @@ export function registerCluster(program: Command): void {
     .option('--features <file>', 'features (.npy, .npz, .bin with --dim); kmeans')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
-    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json')
+    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json, report.html')
     .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
     .option('--tune-knn <file>', 'kNN graph (with distances) of a LABELLED split: the threshold is chosen there, best BCubed F over 0.05…0.95 (graph methods)')
     .option('--tune-labels <file>', 'labels of the --tune-knn split')
@@ -34,7 +35,7 @@ export function registerCluster(program: Command): void {
     .option('--iterations <n>', 'chinese-whispers / kmeans rounds', positiveInt('--iterations'), 20)
     .option('--clusters <n>', 'kmeans: number of clusters', positiveInt('--clusters'))
     .option('--seed <s>', 'seed (chinese-whispers order, k-means++)', (v) => Number(v), 0)
-    .action((o: BaselineCliOptions) => {
+    .action(async (o: BaselineCliOptions) => {
       if (!(BASELINE_METHODS as readonly string[]).includes(o.method)) throw new Error(`--method must be one of ${BASELINE_METHODS.join(', ')}, got "${o.method}"`);
       const method = o.method as BaselineMethod;
       const t0 = Date.now();
@@ -54,7 +55,9 @@ export function registerCluster(program: Command): void {
       const labels = clusterBaseline(method, knn, features, { ...o, threshold });
       const report = pseudoLabelReport(labels, gt);
       const seconds = (Date.now() - t0) / 1000;
-      writePseudoLabels(o.out, labels, report, { method, threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features });
+      const settings = { method, threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features, labels: o.labels };
+      writePseudoLabels(o.out, labels, report, settings);
+      await writeClusterReport(o.out, { method, report, truth: gt, settings: { ...settings, tuning: undefined }, sweep: tuned?.sweep, timings: { clustering: seconds } });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
         method, threshold, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,

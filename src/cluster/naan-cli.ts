@@ -10,6 +10,7 @@ import { predictNaan } from '../models/naan/predict.js';
 import { loadCheckpoint, paramsOf } from '../models/naan/checkpoint.js';
 import { propagate } from './propagation.js';
 import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
+import { writeClusterReport } from './cluster-report.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
   const xs = intList(flag)(v);
@@ -79,7 +80,7 @@ export function registerNaanCommands(cluster: Command): void {
     .requiredOption('--knn <file>', 'split1_knn.npy or faiss_k_K.npz')
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
-    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json')
+    .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json, report.html')
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
     .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
     .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
@@ -103,12 +104,15 @@ export function registerNaanCommands(cluster: Command): void {
       const prop = propagate(split.features.rows, scored.edges, scored.scores, { maxSize: o.maxSize, step: o.step, maxIter: o.maxIter, startThreshold: o.th });
       const propagationSeconds = (Date.now() - t1) / 1000;
       const report = pseudoLabelReport(prop.labels, split.labels);
-      writePseudoLabels(o.out, prop.labels, report, {
-        method: 'naan', backend, model: o.model, predictSeconds, propagationSeconds, numEdges: scored.scores.length,
+      const settings = {
+        method: 'naan', backend, model: o.model, features: o.features, knn: o.knn, labels: o.labels, predictSeconds, propagationSeconds, numEdges: scored.scores.length,
+        propagation: { startThreshold: o.th, step: o.step, maxSize: o.maxSize, maxIter: o.maxIter },
         iterations: prop.iterations, forcedStop: prop.forcedStop, finalThreshold: prop.finalThreshold,
-      });
+      };
+      writePseudoLabels(o.out, prop.labels, report, settings);
       writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
       writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+      await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
         nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons,

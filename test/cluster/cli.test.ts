@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { exactKnn } from '../../src/knn/exact.js';
 import { readLabels, readNpy, writeFeatures, writeKnnLearnToCluster, writeKnnNaan, writeLabels } from '../../src/data/files/index.js';
 import { loadCheckpoint } from '../../src/models/naan/checkpoint.js';
 import { repoRoot } from '../helpers/golden.js';
+import { checkPage, haveChromium } from '../helpers/browser.js';
 
 // a labelled and an unlabelled split, written as the CLI reads them: .npy features, .txt labels,
 // learn-to-cluster kNN (.npz with distances) and NAAN kNN (.npy indices only)
@@ -89,6 +90,21 @@ test('cluster predict writes labels, clean labels, edges, scores and a report wh
   assert.equal(printed.clusters, report.numClusters);
 });
 
+test('cluster predict report.html: metrics table, cluster-size, class-size and edge-score plots drawn in chromium, run settings', { skip: !haveChromium() && 'no chromium' }, async () => {
+  const out = f('pred');
+  if (!existsSync(join(out, 'report.html'))) assert.fail('cluster predict wrote no report.html');
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+  const seen = await checkPage(join(out, 'report.html'), join(out, 'report.png'));
+  assert.deepEqual(seen.consoleErrors, []);
+  assert.equal(seen.title, 'facet cluster: naan');
+  assert.equal(seen.svgCount, 3);
+  for (const s of seen.svgSizes) assert.ok(s.width > 100 && s.height > 100, `plot drawn at ${s.width}×${s.height}`);
+  assert.ok(seen.text.includes(report.metrics.all.bcubed.fscore.toPrecision(4)), 'BCubed F of report.json shown');
+  assert.match(seen.text, /singletons removed \(NAAN protocol\)/);
+  assert.match(seen.text, /startThreshold/);
+  assert.ok(statSync(join(out, 'report.png')).size > 5000, 'screenshot written');
+});
+
 test('cluster baseline: threshold chosen on a labelled split; printed metrics equal report.json', () => {
   for (const method of ['threshold', 'cdp', 'chinese-whispers']) {
     const out = f(`base-${method}`);
@@ -98,6 +114,9 @@ test('cluster baseline: threshold chosen on a labelled split; printed metrics eq
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     assert.equal(report.threshold, printed.threshold);
     assert.equal(report.tuning.threshold, printed.threshold);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    assert.match(html, /Threshold tuning on the labelled split/);
+    assert.ok(html.includes(report.metrics.all.bcubed.fscore.toPrecision(4)));
     assert.equal(report.tuning.sweep.length, 19);
     assert.equal(Math.max(...report.tuning.sweep.map((s: [number, number]) => s[1])), report.tuning.bcubedF);
     assert.equal(printed.bcubedF, report.metrics.all.bcubed.fscore);
