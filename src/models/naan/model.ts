@@ -135,14 +135,16 @@ export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, 
     const x = tf.gather(features, tf.tensor1d(distinct.subarray(0, count), 'int32')) as tf.Tensor2D;
     rows = Array.from({ length: c.nheads }, (_, h) => project(p, h, x));
   }
-  const U = rows[0].shape[0];
+  // the centre step reads [the B centres' rows; the B·k1 aggregates]: a table of B·(k1+1) rows, so
+  // inference over all N nodes never copies the N-row table per batch
   const first = new Int32Array(B * (k1 + 1));
   for (let b = 0; b < B; b++) {
-    first[b * (k1 + 1)] = centres[b];
-    for (let j = 0; j < k1; j++) first[b * (k1 + 1) + 1 + j] = U + b * k1 + j;
+    first[b * (k1 + 1)] = b;
+    for (let j = 0; j < k1; j++) first[b * (k1 + 1) + 1 + j] = B + b * k1 + j;
   }
+  const centreIds = tf.tensor1d(centres, 'int32');
   const aggregated = averaged(rows.map((t, h) => gatLayer(p, h, c.alpha, t, second, k2 + 1)));
-  return averaged(rows.map((t, h) => gatLayer(p, h, c.alpha, tf.concat([t, project(p, h, aggregated)], 0), first, k1 + 1)));
+  return averaged(rows.map((t, h) => gatLayer(p, h, c.alpha, tf.concat([tf.gather(t, centreIds), project(p, h, aggregated)], 0), first, k1 + 1)));
 }
 
 /** W x (without W's bias) for head h: the table a GATLayer's attention reads. */
