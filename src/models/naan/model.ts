@@ -198,8 +198,12 @@ function nearest(knn: { k: number; indices: Int32Array }, v: number, out: Int32A
 function classifierLogits(p: NaanParams, za: tf.Tensor2D, zb: tf.Tensor2D): tf.Tensor2D {
   // [z_a; z_b] · W₁ as z_a · W₁[:D] + z_b · W₁[D:] (no concat along columns: its gradient is slow on the CPU)
   const w = p['classifier.0.weight'], D = za.shape[1];
-  const hidden = tf.add(tf.add(tf.matMul(za, tf.slice(w, [0, 0], [D, D])), tf.matMul(zb, tf.slice(w, [D, 0], [D, D]))), p['classifier.0.bias']);
-  const act = tf.prelu(hidden, p['classifier.1.weight']);
+  return classifierHead(p, tf.add(tf.matMul(za, tf.slice(w, [0, 0], [D, D])), tf.matMul(zb, tf.slice(w, [D, 0], [D, D]))) as tf.Tensor2D);
+}
+
+/** The classifier after its first product: + bias → PReLU → Linear(D, 2). */
+export function classifierHead(p: NaanParams, projected: tf.Tensor2D): tf.Tensor2D {
+  const act = tf.prelu(tf.add(projected, p['classifier.0.bias']), p['classifier.1.weight']);
   return tf.add(tf.matMul(act, p['classifier.2.weight']), p['classifier.2.bias']);
 }
 

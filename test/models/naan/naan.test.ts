@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../../../src/compute/backend.js';
 import { synthFaces } from '../../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../../src/knn/exact.js';
-import { embedNodes, initNaan, neighbourhoods, pairLogits } from '../../../src/models/naan/model.js';
+import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits } from '../../../src/models/naan/model.js';
 import { knnPairs, pairTargets } from '../../../src/models/naan/pairs.js';
 import { trainNaan, type NaanTrainOptions } from '../../../src/models/naan/train.js';
 import { predictNaan } from '../../../src/models/naan/predict.js';
@@ -76,6 +76,12 @@ test('prediction scores every unique top-k edge with a probability', () => {
   assert.equal(s.edges.length, 2 * s.scores.length);
   assert.deepEqual(s.edges, knnPairs(knn, 4, 'sorted'));
   assert.ok(s.scores.every((v) => v >= 0 && v <= 1));
+  // the per-node projections give what the classifier gives on the pair's embeddings
+  const X = naanInput(data.features, r.config);
+  const z = embedNodes(r.params, r.config, X, neighbourhoods(knn, Int32Array.from({ length: 80 }, (_, i) => i), 3, 2));
+  const ends = (k: number) => tf.tensor1d(Int32Array.from({ length: s.scores.length }, (_, e) => s.edges[2 * e + k]), 'int32');
+  const direct = tf.softmax(pairLogits(r.params, tf.gather(z, ends(0)), tf.gather(z, ends(1))), 1).arraySync().map((row) => row[1]);
+  direct.forEach((v, e) => assert.ok(Math.abs(v - s.scores[e]) < 1e-5, `edge ${e}: ${v} vs ${s.scores[e]}`));
 });
 
 test('bad input is refused naming what is wrong', () => {
