@@ -104,7 +104,7 @@ function averaged(outs: tf.Tensor2D[]): tf.Tensor2D {
  * z_v for a batch of nodes, by NAAN's two steps with shared weights: each of the k1 1-hop neighbours
  * u aggregates its group [u; its k2 NNs]; then the centre aggregates [x_v; those k1 aggregates].
  * W is applied once per distinct node of the batch's neighbourhoods (not once per occurrence), and
- * the attention sums read those rows by index: memory is (distinct nodes + B·k1)·D, never N×N.
+ * the attention sums read those rows by index: memory is (distinct nodes + B·(k1+1))·D, never N×N.
  * `tables` (per head, `project` of all N features) skips even that, for inference over every node.
  */
 export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, hood: Neighbourhoods, tables?: tf.Tensor2D[]): tf.Tensor2D {
@@ -116,8 +116,8 @@ export function embedNodes(p: NaanParams, c: NaanConfig, features: tf.Tensor2D, 
     second = hood.secondHop;
     centres = hood.centres;
   } else {
-    // distinct nodes of the batch, renumbered 0…U−1
-    // a slot per feature row (a typed array, not a Map: this runs every training step)
+    // distinct nodes of the batch, renumbered 0…U−1 through a slot per feature row (a typed array,
+    // not a Map: this runs every training step)
     const local = new Int32Array(features.shape[0]).fill(-1);
     const distinct = new Int32Array(hood.centres.length + hood.secondHop.length);
     let count = 0;

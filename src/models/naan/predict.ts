@@ -30,7 +30,7 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   const n = features.rows, D = config.dim;
   const Z = new Float32Array(n * D);
   const X = naanInput(features, config);
-  // W x and the attention terms of every node, once (not once per neighbourhood it appears in)
+  // W x of every node, once (not once per neighbourhood it appears in)
   const tables = Array.from({ length: config.nheads }, (_, h) => tf.tidy(() => project(params, h, X)));
   for (let s = 0; s < n; s += o.batchSize) {
     const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
