@@ -31,7 +31,7 @@ export function runGolden(kind: string, casePath: string): unknown {
 export function registerGolden(program: Command): void {
   program
     .command('golden')
-    .description('run a golden case from shared/fixtures and print outputs as JSON (same keys as the case)')
+    .description('run a golden case (test/fixtures/golden/KIND/case-NN.json) and print outputs as JSON (same keys as the case)')
     .argument('<kind>', `case kind: ${Object.keys(goldenKinds).sort().join(', ')}`)
     .argument('<case>', 'path to case-NN.json')
     .action((kind: string, casePath: string) => {

@@ -1,7 +1,9 @@
 /**
  * ROC curve of similarity scores (higher = more likely the same identity), exactly as sklearn
  * 1.2.1 `roc_curve(labels, scores)` with its default drop_intermediate=True, and TAR at FAR read off
- * it the way insightface `eval_ijbc.py` does (the point whose FPR is nearest, first on ties).
+ * it the way insightface `eval_ijbc.py` does (the point whose FPR is nearest; on ties the last, i.e. the
+ * largest TPR: it flips the curve with `np.flipud` "to select largest tpr at same fpr" and then takes the
+ * lowest index of the flipped arrays).
  * Linear memory: positives and negatives are sorted separately and merged, no per-pair objects.
  */
 export interface RocCurve {
@@ -66,12 +68,12 @@ export interface TarAtFar {
   threshold: number;
 }
 
-/** For each target FAR, the ROC point with the nearest FPR (the lowest index on ties), as eval_ijbc.py. */
+/** For each target FAR, the ROC point with the nearest FPR (the highest index, so the largest TPR, on ties), as eval_ijbc.py. */
 export function tarAtFar(roc: RocCurve, fars: number[]): TarAtFar[] {
   return fars.map((far) => {
     let best = 0;
     for (let p = 1; p < roc.fpr.length; p++) {
-      if (Math.abs(roc.fpr[p] - far) < Math.abs(roc.fpr[best] - far)) best = p;
+      if (Math.abs(roc.fpr[p] - far) <= Math.abs(roc.fpr[best] - far)) best = p;
     }
     return { far, tar: roc.tpr[best], fprAtPoint: roc.fpr[best], threshold: roc.thresholds[best] };
   });

@@ -31,9 +31,14 @@ test('ROC as sklearn (drop_intermediate) and TAR at the nearest FAR point', () =
   assert.deepEqual(Array.from(roc.thresholds.subarray(1)), [0.9, 0.8, 0.7, 0.6, 0.4, 0.3, 0.2]);
   assert.ok(Math.abs(roc.thresholds[0] - 1.9) < 1e-12);
   const t = tarAtFar(roc, [0.01, 0.3]);
-  // eval_ijbc.py takes the first point of nearest FPR: at FAR 0.01 that is the origin, TAR 0.
-  assert.equal(t[0].tar, 0);
-  assert.equal(t[1].tar, 0.5);
+  // eval_ijbc.py flips the curve (np.flipud, "select largest tpr at same fpr") and takes the first nearest
+  // point of the flipped arrays: of the three points at FPR 0 (nearest to 0.01) the one with TPR 0.5, of the
+  // two at FPR 0.25 (nearest to 0.3) the one with TPR 0.75 (numpy on the same arrays gives 0.5 and 0.75).
+  assert.equal(t[0].tar, 0.5);
+  assert.equal(t[0].fprAtPoint, 0);
+  assert.equal(t[0].threshold, 0.8);
+  assert.equal(t[1].tar, 0.75);
+  assert.equal(t[1].threshold, 0.6);
 });
 
 test('end to end from embeddings and a pairs file; bad pairs are named', () => {

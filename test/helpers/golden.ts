@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 
 /** Repository root (tests run from dist/test/…). */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** shared/fixtures beside the checkout, as CI lays it out. */
-export const fixturesDir = resolve(repoRoot, '../shared/fixtures');
+/** The public golden cases, vendored from the project's shared fixtures (README and provenance kept beside them). */
+export const fixturesDir = resolve(repoRoot, 'test/fixtures/golden');
 
 export interface GoldenCase {
   id: string;
