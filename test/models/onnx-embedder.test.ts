@@ -49,14 +49,14 @@ function direct(img: (y: number, x: number, c: number) => number, filter: Float3
   return out.map((v) => v / norm);
 }
 
-test('a foreign NCHW model embeds facet\'s NHWC images (transposed), grey ones with the channel repeated, with a fixed batch of 1 too', async (t) => {
+test('a foreign NCHW model embeds facet\'s NHWC images (transposed), grey ones with the channel repeated, with a fixed batch size too', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'facet-onnx-emb-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = new Random(5);
   const filter = Float32Array.from({ length: 54 }, () => r.normal()), w = Float32Array.from({ length: 128 }, () => r.normal());
   const n = 3;
   const rgb = Float32Array.from({ length: n * 108 }, () => r.normal()), grey = Float32Array.from({ length: n * 36 }, () => r.normal());
-  for (const batch of ['N', 1]) {
+  for (const batch of ['N', 2]) { // a fixed batch of 2 for 3 images: the last call is padded
     const file = join(dir, `m${batch}.onnx`);
     writeFileSync(file, nchwModel(filter, w, batch));
     const e = await openOnnxEmbedder(file, [6, 6, 3]);
