@@ -59,3 +59,6 @@ export { mlpModel } from './models/mlp.js';
 export { smallCnnModel } from './models/small-cnn.js';
 export { embed } from './models/embedding-model.js';
 export type { EmbeddingModel } from './models/embedding-model.js';
+export type { BatchEmbedder } from './models/batch-embedder.js';
+export { exportOnnx, EXPORTABLE_KINDS, type ExportInfo } from './models/onnx/export.js';
+export { openOnnxEmbedder } from './models/onnx-embedder.js';

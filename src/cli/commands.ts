@@ -8,6 +8,7 @@ import { registerDemo } from './demo.js';
 import { registerEval } from '../eval/cli.js';
 import { registerTrain } from '../train/cli.js';
 import { registerEmbed } from '../train/embed-cli.js';
+import { registerExport } from './export.js';
 import { registerSemi } from '../pipeline/semi/cli.js';
 import { registerCluster } from '../cluster/cli.js';
 
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
   registerEval(program);
   registerTrain(program);
   registerEmbed(program);
+  registerExport(program);
   registerSemi(program);
   registerCluster(program);
 }

@@ -10,6 +10,26 @@ const layout: Record<ResNetDepth, { blocks: number[]; bottleneck: boolean }> = {
   50: { blocks: [3, 4, 6, 3], bottleneck: true },
 };
 
+/** One residual block: its parameter prefix, input and bottleneck widths, stride, and whether its shortcut is projected. */
+export interface ResNetBlock { name: string; cin: number; mid: number; stride: number; project: boolean }
+
+/** The blocks of a ResNet (torchvision's order and names; shared with its ONNX export) and its pooled feature width. */
+export function resnetBlocks(depth: ResNetDepth): { blocks: ResNetBlock[]; bottleneck: boolean; features: number } {
+  const { blocks: counts, bottleneck } = layout[depth];
+  const expansion = bottleneck ? 4 : 1;
+  let cin = 64;
+  const blocks: ResNetBlock[] = [];
+  counts.forEach((count, stage) => {
+    const mid = 64 * 2 ** stage;
+    for (let b = 0; b < count; b++) {
+      const stride = b === 0 && stage > 0 ? 2 : 1;
+      blocks.push({ name: `layer${stage + 1}.${b}`, cin, mid, stride, project: b === 0 && (stride !== 1 || cin !== mid * expansion) });
+      cin = mid * expansion;
+    }
+  });
+  return { blocks, bottleneck, features: cin };
+}
+
 /**
  * ResNet-18 / ResNet-50 (torchvision layout: 7×7/2 stem, 3×3/2 max-pool, four stages, global average
  * pool → 512 / 2048 features) followed by the linear embedding layer, as the reference's
@@ -18,7 +38,7 @@ const layout: Record<ResNetDepth, { blocks: number[]; bottleneck: boolean }> = {
  * reference. Random initialisation: loading converted ImageNet weights means assigning `params` by name.
  */
 export function resnetModel(depth: ResNetDepth, height: number, width: number, channels: number, embeddingDim: number, rng: Random): EmbeddingModel {
-  const { blocks, bottleneck } = layout[depth];
+  const { blocks: plan, bottleneck, features } = resnetBlocks(depth);
   const next = () => rng.next();
   const params = new Map<string, tf.Variable>();
   const conv = (name: string, k: number, cin: number, cout: number) =>
@@ -31,29 +51,19 @@ export function resnetModel(depth: ResNetDepth, height: number, width: number, c
   };
   conv('stem', 7, channels, 64);
   bn('stem.bn', 64);
-  const expansion = bottleneck ? 4 : 1;
-  let cin = 64;
-  const plan: { name: string; cin: number; mid: number; stride: number; project: boolean }[] = [];
-  blocks.forEach((count, stage) => {
-    const mid = 64 * 2 ** stage;
-    for (let b = 0; b < count; b++) {
-      const name = `layer${stage + 1}.${b}`;
-      const stride = b === 0 && stage > 0 ? 2 : 1;
-      const project = b === 0 && (stride !== 1 || cin !== mid * expansion);
-      if (bottleneck) {
-        conv(`${name}.conv1`, 1, cin, mid); bn(`${name}.bn1`, mid);
-        conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
-        conv(`${name}.conv3`, 1, mid, mid * 4); bn(`${name}.bn3`, mid * 4);
-      } else {
-        conv(`${name}.conv1`, 3, cin, mid); bn(`${name}.bn1`, mid);
-        conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
-      }
-      if (project) { conv(`${name}.down`, 1, cin, mid * expansion); bn(`${name}.down.bn`, mid * expansion); }
-      plan.push({ name, cin, mid, stride, project });
-      cin = mid * expansion;
+  for (const { name, cin, mid, project } of plan) {
+    if (bottleneck) {
+      conv(`${name}.conv1`, 1, cin, mid); bn(`${name}.bn1`, mid);
+      conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
+      conv(`${name}.conv3`, 1, mid, mid * 4); bn(`${name}.bn3`, mid * 4);
+    } else {
+      conv(`${name}.conv1`, 3, cin, mid); bn(`${name}.bn1`, mid);
+      conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
     }
-  });
-  params.set('embed.w', variable('embed_w', xavierUniform(cin, embeddingDim, cin * embeddingDim, next), [cin, embeddingDim]));
+    const out = bottleneck ? mid * 4 : mid;
+    if (project) { conv(`${name}.down`, 1, cin, out); bn(`${name}.down.bn`, out); }
+  }
+  params.set('embed.w', variable('embed_w', xavierUniform(features, embeddingDim, features * embeddingDim, next), [features, embeddingDim]));
   params.set('embed.b', variable('embed_b', new Float32Array(embeddingDim), [embeddingDim]));
 
   let training = false;

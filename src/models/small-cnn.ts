@@ -12,6 +12,21 @@ export interface SmallCnnOptions {
 }
 
 /**
+ * The small CNN's shape for h × w images (shared with its ONNX export): each block's output channels,
+ * whether it max-pools (not below 2×2), and whether the final map is global-average-pooled.
+ */
+export function smallCnnLayout(height: number, width: number): { channels: number[]; pools: boolean[]; globalPool: boolean } {
+  const channels = [32, 64, 128];
+  let [h, w] = [height, width];
+  const pools = channels.map(() => {
+    const pool = h >= 2 && w >= 2;
+    if (pool) [h, w] = [h >> 1, w >> 1];
+    return pool;
+  });
+  return { channels, pools, globalPool: !pools.every(Boolean) || h * w > 16 };
+}
+
+/**
  * Small CNN for 28×28 / 32×32 grey (or colour) images: three blocks of 3×3 conv (no bias) +
  * BatchNorm + ReLU + 2×2 max-pool (32, 64 and 128 channels), then the linear embedding layer on the
  * flattened map (28×28 → 3×3×128, 32×32 → 4×4×128). A block skips its pool when the map is below
@@ -33,18 +48,18 @@ export function smallCnnModel(
   const next = () => rng.next();
   const layers: Layer[] = [];
   let shape: readonly number[] = [height, width, channels];
-  let pooledAll = true;
-  [32, 64, 128].forEach((oc, l) => {
+  const layout = smallCnnLayout(height, width);
+  layout.channels.forEach((oc, l) => {
     const cin = shape[2];
     layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), 3, k));
     layers.push(new BatchNormRelu(`bn${l}`, layers[layers.length - 1].outShape, { momentum: options.momentum }, k));
     shape = layers[layers.length - 1].outShape;
-    if (shape[0] >= 2 && shape[1] >= 2) {
+    if (layout.pools[l]) {
       layers.push(new MaxPool2x2(`pool${l}`, shape, k));
       shape = layers[layers.length - 1].outShape;
-    } else pooledAll = false;
+    }
   });
-  if (!pooledAll || shape[0] * shape[1] > 16) {
+  if (layout.globalPool) {
     layers.push(new GlobalAvgPool('gap', shape));
     shape = layers[layers.length - 1].outShape;
   }

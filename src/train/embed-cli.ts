@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeLabels, writeNpy } from '../data/files/index.js';
-import { embedWithProgress } from '../cli/embed-progress.js';
+import { embedBatchesWithProgress, embedWithProgress } from '../cli/embed-progress.js';
+import { openOnnxEmbedder } from '../models/onnx-embedder.js';
 import { loadTrainingData } from './load-dataset.js';
 import { loadTrainedModel } from './trained-model.js';
 
-interface EmbedCli { run: string; dataset: string; root?: string; labels?: string; split: 'train' | 'test'; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
+interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; split: 'train' | 'test'; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
 
-/** `facet embed`: L2-normalised embeddings of a dataset split by a trained run, for kNN and clustering. */
+/** `facet embed`: L2-normalised embeddings of a dataset split by a trained run or an ONNX model, for kNN and clustering. */
 export function registerEmbed(program: Command): void {
   program
     .command('embed')
-    .description('write the L2-normalised embeddings of a dataset split, by the model of a facet train run, to .npy (for facet knn / cluster / eval)')
-    .requiredOption('--run <dir>', 'run folder of facet train (its checkpoint.json)')
+    .description('write the L2-normalised embeddings of a dataset split, by the model of a facet train run or an ONNX model, to .npy (for facet knn / cluster / eval)')
+    .option('--run <dir>', 'run folder of facet train (its checkpoint.json)')
+    .option('--onnx <file>', 'instead of --run: an ONNX embedding model (facet export, or e.g. insightface w600k_r50.onnx; NCHW or NHWC input, output L2-normalised here)')
     .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root) or features:PATH (with --labels)')
     .option('--root <dir>', 'dataset folder')
     .option('--labels <file>', 'labels of features:PATH')
@@ -24,14 +26,23 @@ export function registerEmbed(program: Command): void {
     .action(async (o: EmbedCli) => {
       if (o.split !== 'train' && o.split !== 'test') throw new Error(`--split: train or test, got "${o.split}"`);
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
+      if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('facet embed: give exactly one of --run RUN or --onnx MODEL.onnx');
       await setupBackend(o.backend);
       const data = await loadTrainingData(o.dataset, o);
       const s = o.split === 'train' ? data.train : data.test;
       if (!s) throw new Error(`--dataset ${o.dataset} has no test split (give --test-features to facet train, or use --split train)`);
-      const { model, epoch } = loadTrainedModel(o.run, s.sampleShape, o.epoch);
-      const e = embedWithProgress('embed', model, s);
-      writeNpy(o.out, { dtype: 'float32', shape: [s.n, model.embeddingDim], data: e });
+      let e: Float32Array, dim: number, epoch: number | null = null;
+      if (o.onnx !== undefined) {
+        const embedder = await openOnnxEmbedder(o.onnx, s.sampleShape);
+        e = await embedBatchesWithProgress('embed', embedder, s);
+        dim = embedder.embeddingDim;
+      } else {
+        const trained = loadTrainedModel(o.run!, s.sampleShape, o.epoch);
+        e = embedWithProgress('embed', trained.model, s);
+        [dim, epoch] = [trained.model.embeddingDim, trained.epoch];
+      }
+      writeNpy(o.out, { dtype: 'float32', shape: [s.n, dim], data: e });
       if (o.labelsOut) writeLabels(o.labelsOut, s.labels);
-      process.stdout.write(JSON.stringify({ out: o.out, rows: s.n, dim: model.embeddingDim, epoch, labels: o.labelsOut ?? null }) + '\n');
+      process.stdout.write(JSON.stringify({ out: o.out, rows: s.n, dim, epoch, labels: o.labelsOut ?? null }) + '\n');
     });
 }
