@@ -9,13 +9,13 @@ import { progress, type Progress } from './progress.js';
 export function registerDatasetCommands(data: Command): void {
   data
     .command('check')
-    .description('check a dataset (sop, inshop, cub, cars, fashion-mnist, glyphs, folder:PATH): files, listed images, image headers; exits 1 on problems')
-    .argument('<dataset>', 'dataset name or folder:PATH')
+    .description('check a dataset (sop, inshop, cub, cars, fashion-mnist, glyphs, folder:PATH, insightface:DIR): files, listed images, image headers; exits 1 on problems')
+    .argument('<dataset>', 'dataset name, folder:PATH or insightface:DIR')
     .option('--root <dir>', 'dataset folder (fashion-mnist: default Debian\'s /usr/share/datasets/fashion-mnist)')
     .option('--json', 'print only the JSON report')
     .option('--no-decode', 'skip reading image headers (existence only)')
     .action(async (dataset: string, o: { root?: string; json?: boolean; decode: boolean }) => {
-      const total = o.decode ? Object.values(indexDataset(dataset, o.root).splits).flat().filter((it) => it.path).length : 0;
+      const total = o.decode ? Object.values(indexDataset(dataset, o.root).splits).flat().filter((it) => it.path || it.record).length : 0;
       const bar: Progress | undefined = total > 0 ? progress('checking images', total, 'images') : undefined;
       const report = await checkDataset(dataset, o.root, { decode: o.decode, onImage: () => bar?.tick() });
       bar?.stop();
