@@ -59,10 +59,12 @@ export function registerDatasetCommands(data: Command): void {
     .option('--size <px>', 'image side', positiveInt('--size'), 32)
     .option('--seed <s>', 'jitter seed', (v) => Number(v), 0)
     .option('--install', 'apt-get install the missing font packages (root)')
-    .action(async (o: { out: string; minFaces: number; size: number; seed: number; install?: boolean }) => {
+    .option('--format <format>', 'npz, or insightface: also write the training classes as OUT/train.rec, train.idx, property (3-channel PNG, lossless)', 'npz')
+    .action(async (o: { out: string; minFaces: number; size: number; seed: number; install?: boolean; format: string }) => {
+      if (o.format !== 'npz' && o.format !== 'insightface') throw new Error(`--format: npz or insightface, got "${o.format}"`);
       const faces = debianGlyphFaces(o.install ?? false);
       const bar = progress('rendering faces', faces.length, 'faces');
-      const manifest = await buildGlyphs({ ...o, faces, onFace: () => bar.tick() });
+      const manifest = await buildGlyphs({ ...o, format: o.format, faces, onFace: () => bar.tick() });
       bar.stop();
       const { characters: _chars, ...summary } = manifest;
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
