@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkImageBytes } from '../images/decode.js';
 import { irClass, irHeaderBytes, readRecordIdx, RecordFile, unpackIR } from '../files/index.js';
@@ -51,6 +51,28 @@ function imageKeys(rec: RecordFile, idxPath: string, offsets: Map<number, number
  * is missing, truncated or not RecordIO is a problem naming the file, the key and the offset.
  */
 export function indexInsightface(dir: string): DatasetIndex {
+  // training opens the set several times (fit, val, test): index it once while its files are unchanged
+  const stamp = filesStamp(dir);
+  if (stamp !== undefined && last?.dir === dir && last.stamp === stamp) return last.index;
+  const index = indexFiles(dir);
+  if (stamp !== undefined) last = { dir, stamp, index };
+  return index;
+}
+
+let last: { dir: string; stamp: string; index: DatasetIndex } | undefined;
+
+/** size and modification time of the three files, or undefined when one is missing */
+function filesStamp(dir: string): string | undefined {
+  const parts: string[] = [];
+  for (const f of Object.values(INSIGHTFACE_FILES)) {
+    const s = statSync(join(dir, f), { throwIfNoEntry: false });
+    if (!s) return undefined;
+    parts.push(`${s.size}:${s.mtimeMs}:${s.ino}`);
+  }
+  return parts.join('/');
+}
+
+function indexFiles(dir: string): DatasetIndex {
   const name = `insightface:${dir}`;
   const problems: string[] = [];
   const items: RawItem[] = [];

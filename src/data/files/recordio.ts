@@ -111,8 +111,15 @@ export class RecordFile {
    * more than that from an unsplit record: labels without the images.
    */
   head(offset: number, key: number, n: number): Buffer {
+    // one read for the common case (an unsplit record); anything else takes the checked path
+    const b = this.bytes(offset, 8 + n);
+    if (b.length >= 8 && b.readUInt32LE(0) === RECORDIO_MAGIC) {
+      const lrec = b.readUInt32LE(4);
+      const length = lrec & MAX_LENGTH;
+      if (lrec >>> 29 === 0 && offset + 8 + length <= this.size) return b.subarray(8, 8 + Math.min(n, length));
+    }
     const { cflag, length, data } = this.part(offset, key, offset);
-    if (cflag === 0 || (cflag === 1 && length >= n)) return this.bytes(data, Math.min(n, length));
+    if (cflag === 1 && length >= n) return this.bytes(data, n);
     return this.read(offset, key);
   }
 }
