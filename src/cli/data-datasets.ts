@@ -9,13 +9,13 @@ import { progress, type Progress } from './progress.js';
 export function registerDatasetCommands(data: Command): void {
   data
     .command('check')
-    .description('check a dataset (sop, inshop, cub, cars, fashion-mnist, glyphs, folder:PATH): files, listed images, image headers; exits 1 on problems')
-    .argument('<dataset>', 'dataset name or folder:PATH')
+    .description('check a dataset (sop, inshop, cub, cars, fashion-mnist, glyphs, folder:PATH, insightface:DIR): files, listed images, image headers; exits 1 on problems')
+    .argument('<dataset>', 'dataset name, folder:PATH or insightface:DIR')
     .option('--root <dir>', 'dataset folder (fashion-mnist: default Debian\'s /usr/share/datasets/fashion-mnist)')
     .option('--json', 'print only the JSON report')
     .option('--no-decode', 'skip reading image headers (existence only)')
     .action(async (dataset: string, o: { root?: string; json?: boolean; decode: boolean }) => {
-      const total = o.decode ? Object.values(indexDataset(dataset, o.root).splits).flat().filter((it) => it.path).length : 0;
+      const total = o.decode ? Object.values(indexDataset(dataset, o.root).splits).flat().filter((it) => it.path || it.record).length : 0;
       const bar: Progress | undefined = total > 0 ? progress('checking images', total, 'images') : undefined;
       const report = await checkDataset(dataset, o.root, { decode: o.decode, onImage: () => bar?.tick() });
       bar?.stop();
@@ -59,10 +59,12 @@ export function registerDatasetCommands(data: Command): void {
     .option('--size <px>', 'image side', positiveInt('--size'), 32)
     .option('--seed <s>', 'jitter seed', (v) => Number(v), 0)
     .option('--install', 'apt-get install the missing font packages (root)')
-    .action(async (o: { out: string; minFaces: number; size: number; seed: number; install?: boolean }) => {
+    .option('--format <format>', 'npz, or insightface: also write the training classes as OUT/train.rec, train.idx, property (3-channel PNG, lossless)', 'npz')
+    .action(async (o: { out: string; minFaces: number; size: number; seed: number; install?: boolean; format: string }) => {
+      if (o.format !== 'npz' && o.format !== 'insightface') throw new Error(`--format: npz or insightface, got "${o.format}"`);
       const faces = debianGlyphFaces(o.install ?? false);
       const bar = progress('rendering faces', faces.length, 'faces');
-      const manifest = await buildGlyphs({ ...o, faces, onFace: () => bar.tick() });
+      const manifest = await buildGlyphs({ ...o, format: o.format, faces, onFace: () => bar.tick() });
       bar.stop();
       const { characters: _chars, ...summary } = manifest;
       process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { synthFaces, knnPrecision } from '../data/synth/synth-faces.js';
 import { writeFeatures, writeLabels, writeFileAtomic } from '../data/files/index.js';
 import { numberPair, positiveInt } from './parse.js';
 import { registerDatasetCommands } from './data-datasets.js';
+import { registerPackCommand } from './data-pack.js';
 
 /** `facet data …`: dataset tools. */
 export function registerData(program: Command): Command {
@@ -36,5 +37,6 @@ export function registerData(program: Command): Command {
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     });
   registerDatasetCommands(data);
+  registerPackCommand(data);
   return data;
 }

@@ -30,7 +30,7 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json, report.html)')
-    .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
+    .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH, insightface:DIR (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
     .option('--labels <file>', 'labels of features:PATH')

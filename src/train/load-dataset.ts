@@ -32,7 +32,7 @@ export async function loadTrainingData(dataset: string, o: { root?: string; labe
     const test = o.testFeatures ? features(o.testFeatures, o.testLabels, '--test-features') : undefined;
     return { train, test };
   }
-  if (![...IMAGE_FILES].includes(dataset) && !dataset.startsWith('folder:')) {
+  if (!streams(dataset)) {
     throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
   }
   throw new Error(`--dataset: ${dataset} streams its images from disk; this step needs ${IN_MEMORY.join(', ')} or features:PATH (with --labels): embed the images first (facet embed)`);
@@ -51,20 +51,23 @@ export interface TrainingSources {
 export interface SourceOptions { root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number; valFraction: number; seed: number; imageSize?: number }
 
 const IMAGE_FILES = ['sop', 'inshop', 'cub', 'cars'];
+/** datasets decoded batch by batch from disk: image files, and insightface RecordIO */
+const streams = (dataset: string) => IMAGE_FILES.includes(dataset) || dataset.startsWith('folder:') || dataset.startsWith('insightface:');
 
 /**
  * The training, validation and test sources of a dataset: in-memory sets and features are held
  * decoded (validation carved by class from the training split); image-file datasets (SOP, In-Shop,
- * CUB, Cars, folder:PATH) are decoded and augmented batch by batch, with the dataset's own
+ * CUB, Cars, folder:PATH, insightface:DIR) are decoded and augmented batch by batch, with the dataset's own
  * class-disjoint `fit` / `val` split and its test split (In-Shop: query against gallery).
  */
 export async function loadTrainingSources(dataset: string, o: SourceOptions): Promise<TrainingSources> {
-  if (!IMAGE_FILES.includes(dataset) && !dataset.startsWith('folder:')) {
+  if (!streams(dataset)) {
     const data = await loadTrainingData(dataset, o);
     const { train, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
     return { train, val, numClasses, test: data.test && limitSamples(data.test, o.limit) };
   }
   if (o.limit !== undefined) throw new Error(`--limit applies to in-memory datasets; ${dataset} streams its images`);
+  if (o.imageSize && dataset.startsWith('insightface:')) throw new Error(`--image-size does not apply to ${dataset}: its aligned faces are used at the size its property file gives (repack with facet data pack --image-size)`);
   const sizes = o.imageSize ? { resize: Math.round((o.imageSize * 256) / 224), crop: o.imageSize } : undefined;
   const open = (split: string) => openDataset(dataset, { root: o.root, split, seed: o.seed, valFraction: o.valFraction, sizes });
   const fit = open(o.valFraction > 0 ? 'fit' : 'train');

@@ -5,14 +5,16 @@ import { indexFashionMnist } from './fashion-mnist.js';
 import { indexFolder } from './folder.js';
 import { indexGlyphs } from './glyphs.js';
 import { indexInshop } from './inshop.js';
+import { indexInsightface } from './insightface.js';
 import { indexSop } from './sop.js';
 import type { DatasetIndex } from './types.js';
 
-export const DATASET_NAMES = ['sop', 'inshop', 'cub', 'cars', 'fashion-mnist', 'glyphs', 'folder:PATH'];
+export const DATASET_NAMES = ['sop', 'inshop', 'cub', 'cars', 'fashion-mnist', 'glyphs', 'folder:PATH', 'insightface:DIR'];
 
-/** Indexes a dataset by its spec (`sop`, `inshop`, `cub`, `cars`, `fashion-mnist`, `glyphs`, `folder:PATH`). */
+/** Indexes a dataset by its spec (`sop`, `inshop`, `cub`, `cars`, `fashion-mnist`, `glyphs`, `folder:PATH`, `insightface:DIR`). */
 export function indexDataset(spec: string, root: string | undefined): DatasetIndex {
   if (spec.startsWith('folder:')) return indexFolder(resolve(spec.slice('folder:'.length)));
+  if (spec.startsWith('insightface:')) return indexInsightface(resolve(spec.slice('insightface:'.length)));
   if (spec === 'fashion-mnist') return indexFashionMnist(root && resolve(root));
   if (!root) throw new Error(`dataset ${spec}: --root DIR is required`);
   const dir = resolve(root);

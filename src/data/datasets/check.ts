@@ -1,5 +1,7 @@
 import { checkImage } from '../images/decode.js';
 import { indexDataset } from './catalog.js';
+import { checkRecordImage } from './insightface.js';
+import type { RawItem } from './types.js';
 
 export interface CheckReport {
   dataset: string;
@@ -8,8 +10,8 @@ export interface CheckReport {
 }
 
 /**
- * `facet data check`: indexes the dataset, then reads the header of every listed image file
- * (`decode`), so an unreadable image shows here rather than mid-epoch.
+ * `facet data check`: indexes the dataset, then reads the header of every listed image file or
+ * record's image (`decode`), so an unreadable image shows here rather than mid-epoch.
  */
 export async function checkDataset(spec: string, root: string | undefined, opts: { decode?: boolean; onImage?: () => void } = {}): Promise<CheckReport> {
   const index = indexDataset(spec, root);
@@ -20,10 +22,11 @@ export async function checkDataset(spec: string, root: string | undefined, opts:
   const problems = [...index.problems];
   if (opts.decode !== false) {
     const absent = new Set(problems);
-    const paths = Object.values(index.splits).flat().map((it) => it.path).filter((p): p is string => !!p && !absent.has(`image listed but absent: ${p}`));
+    const items = Object.values(index.splits).flat().filter((it) => (it.path && !absent.has(`image listed but absent: ${it.path}`)) || it.record);
+    const check = (it: RawItem) => (it.record ? checkRecordImage(index.records!, it.record) : checkImage(it.path!));
     const batch = 64;
-    for (let i = 0; i < paths.length; i += batch) {
-      const results = await Promise.allSettled(paths.slice(i, i + batch).map((p) => checkImage(p)));
+    for (let i = 0; i < items.length; i += batch) {
+      const results = await Promise.allSettled(items.slice(i, i + batch).map(check));
       for (const r of results) {
         if (r.status === 'rejected') problems.push((r.reason as Error).message);
         opts.onImage?.();

@@ -1,4 +1,4 @@
-export type { Dataset, DatasetItem, Batch, DatasetIndex, RawItem, PixelArray } from './types.js';
+export type { Dataset, DatasetItem, Batch, DatasetIndex, RawItem, RecordRef, PixelArray } from './types.js';
 export { openDataset, type OpenOptions } from './open.js';
 export { indexDataset, DATASET_NAMES } from './catalog.js';
 export { checkDataset, type CheckReport } from './check.js';
@@ -7,3 +7,6 @@ export { readMat5, type MatValue } from './mat5.js';
 export { parseIdx } from './idx.js';
 export { DEBIAN_FASHION_MNIST } from './fashion-mnist.js';
 export { GLYPHS_FILE } from './glyphs.js';
+export { indexInsightface, readProperty, INSIGHTFACE_FILES } from './insightface.js';
+export { writeInsightface, type InsightfaceImages } from './insightface-write.js';
+export { packInsightface, type PackOptions } from './insightface-pack.js';

@@ -1,6 +1,7 @@
-import { decodeResized } from '../images/decode.js';
-import { itemSeed, REFERENCE_SIZES, transformRgb, type TransformSizes } from '../images/transform.js';
+import { decodeAligned, decodeResized } from '../images/decode.js';
+import { itemSeed, REFERENCE_SIZES, transformAligned, transformRgb, type TransformSizes } from '../images/transform.js';
 import { indexDataset } from './catalog.js';
+import { readRecordImages } from './insightface.js';
 import { problemsError } from './problems.js';
 import { carveValidation } from './validation.js';
 import type { Batch, Dataset, DatasetIndex, DatasetItem, RawItem } from './types.js';
@@ -14,7 +15,7 @@ export interface OpenOptions {
   seed?: number;
   /** fraction of the training classes held out as `val` (and left out of `fit`); 0.1 by default */
   valFraction?: number;
-  /** image files: resize then crop (reference 256 / 224) */
+  /** image files: resize then crop (reference 256 / 224); RecordIO faces are used at their stored size */
   sizes?: TransformSizes;
 }
 
@@ -41,12 +42,12 @@ export function openDataset(spec: string, o: OpenOptions): Dataset {
   const dense = new Map<string | number, number>();
   const items: DatasetItem[] = raw.map((it) => {
     if (!dense.has(it.classId)) dense.set(it.classId, dense.size);
-    return { path: it.path, index: it.index, label: dense.get(it.classId)! };
+    return { path: it.path, index: it.index, record: it.record, label: dense.get(it.classId)! };
   });
   const seed = o.seed ?? 0;
   const sizes = o.sizes ?? REFERENCE_SIZES;
-  const pixels = index.pixels;
-  const imageShape: [number, number, number] = pixels ? [pixels.h, pixels.w, pixels.c] : [sizes.crop, sizes.crop, 3];
+  const { pixels, records } = index;
+  const imageShape: [number, number, number] = pixels ? [pixels.h, pixels.w, pixels.c] : records ? [records.h, records.w, 3] : [sizes.crop, sizes.crop, 3];
   const per = imageShape[0] * imageShape[1] * imageShape[2];
 
   const load = async (indices: ArrayLike<number>, opts: { train: boolean; epoch?: number }): Promise<Batch> => {
@@ -54,15 +55,23 @@ export function openDataset(spec: string, o: OpenOptions): Dataset {
     const x = new Float32Array(n * per);
     const labels = new Int32Array(n);
     const work: Promise<void>[] = [];
+    const picked = Array.from(indices, (i) => {
+      if (!items[i]) throw new Error(`${index.name}/${o.split}: item ${i} out of range (${items.length} items)`);
+      return items[i];
+    });
+    // records are read here (small synchronous reads), decoded in sharp's threads
+    const encoded = records ? readRecordImages(records.file, picked.map((it) => it.record!)) : undefined;
     for (let b = 0; b < n; b++) {
       const i = indices[b];
-      const item = items[i];
-      if (!item) throw new Error(`${index.name}/${o.split}: item ${i} out of range (${items.length} items)`);
+      const item = picked[b];
       labels[b] = item.label;
       if (pixels) {
         // in-memory grey sets are small and already aligned: scale to [−1, 1], no augmentation
         const src = pixels.data.subarray(item.index! * per, (item.index! + 1) * per);
         for (let k = 0; k < per; k++) x[b * per + k] = src[k] / 127.5 - 1;
+      } else if (records) {
+        const where = `${records.file}: record ${item.record!.key}`;
+        work.push(decodeAligned(encoded![b], records.h, records.w, where).then((img) => transformAligned(img, records.h, records.w, opts.train, itemSeed(seed, opts.epoch ?? 0, i), x, b * per)));
       } else {
         work.push(decodeResized(item.path!, sizes.resize).then((img) => transformRgb(img, sizes, opts.train, itemSeed(seed, opts.epoch ?? 0, i), x, b * per)));
       }

@@ -1,9 +1,17 @@
-/** One image of a dataset split: a file on disk, or a row of an in-memory pixel array. */
+/** A record of a RecordIO file: its `.idx` key and the byte offset where it starts. */
+export interface RecordRef {
+  key: number;
+  offset: number;
+}
+
+/** One image of a dataset split: a file on disk, a row of an in-memory pixel array, or a RecordIO record. */
 export interface RawItem {
   /** image file (absolute) for file datasets */
   path?: string;
   /** row of `DatasetIndex.pixels` for in-memory datasets (Fashion-MNIST, glyphs) */
   index?: number;
+  /** record of `DatasetIndex.records.file` for RecordIO datasets (insightface) */
+  record?: RecordRef;
   /** the dataset's own class id (SOP class_id, In-Shop item id, folder name…) */
   classId: string | number;
 }
@@ -24,6 +32,8 @@ export interface DatasetIndex {
   /** the split the validation classes are carved from */
   trainSplit: string;
   pixels?: PixelArray;
+  /** RecordIO datasets: the `.rec` file the items' records are in, and the size its aligned images have */
+  records?: { file: string; h: number; w: number };
   /** missing files and other defects found while indexing */
   problems: string[];
 }
@@ -38,6 +48,7 @@ export interface Batch {
 export interface DatasetItem {
   path?: string;
   index?: number;
+  record?: RecordRef;
   /** dense label 0 … classes − 1 within this split */
   label: number;
 }

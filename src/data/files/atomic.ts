@@ -4,34 +4,81 @@ import { basename, dirname, join } from 'node:path';
 /** Appends bytes (or UTF-8 text) to the file being written. */
 export type WriteChunk = (chunk: Uint8Array | string) => void;
 
+/** A file being written under a temporary name: `commit` renames it into place, `abort` removes it. */
+export interface AtomicFile {
+  write: WriteChunk;
+  /** bytes written so far (the offset the next chunk starts at) */
+  readonly bytes: number;
+  commit(): void;
+  abort(): void;
+}
+
+/**
+ * Opens `path` for writing under a temporary name in the same folder, so a reader (or a crash)
+ * never sees a half-written file under the final name and an old file stays intact until
+ * `commit`. For writers that produce asynchronously or several files that appear together.
+ */
+export function openFileAtomic(path: string): AtomicFile {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const fail = (err: unknown) => new Error(`${path}: cannot write (${(err as Error).message})`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (err) {
+    throw fail(err);
+  }
+  let bytes = 0;
+  const abort = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    rmSync(tmp, { force: true });
+  };
+  return {
+    get bytes() { return bytes; },
+    write(chunk) {
+      const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      try {
+        let off = 0;
+        while (off < data.byteLength) {
+          // writeSync takes at most 2 GiB at once
+          off += writeSync(fd!, data, off, Math.min(data.byteLength - off, 1 << 30));
+        }
+      } catch (err) {
+        abort();
+        throw fail(err);
+      }
+      bytes += data.byteLength;
+    },
+    commit() {
+      try {
+        fsyncSync(fd!);
+        closeSync(fd!);
+        fd = undefined;
+        renameSync(tmp, path);
+      } catch (err) {
+        abort();
+        throw fail(err);
+      }
+    },
+    abort,
+  };
+}
+
 /**
  * Streams a file under a temporary name in the same folder and renames it into place, so a reader
  * (or a crash, or an exception thrown by `produce` half-way) never sees a half-written file under the
  * final name, and an old file stays intact until the new one is complete.
  */
 export function writeFileAtomicWith(path: string, produce: (write: WriteChunk) => void): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  let fd: number | undefined;
+  const file = openFileAtomic(path);
   try {
-    const out = openSync(tmp, 'w');
-    fd = out;
-    produce((chunk) => {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      let off = 0;
-      while (off < bytes.byteLength) {
-        // writeSync takes at most 2 GiB at once
-        off += writeSync(out, bytes, off, Math.min(bytes.byteLength - off, 1 << 30));
-      }
-    });
-    fsyncSync(out);
-    closeSync(out);
-    fd = undefined;
-    renameSync(tmp, path);
+    produce(file.write);
   } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    file.abort();
+    if ((err as Error).message.startsWith(`${path}: cannot write`)) throw err;
     throw new Error(`${path}: cannot write (${(err as Error).message})`);
   }
+  file.commit();
 }
 
 /** Writes bytes, text, or a list of them (written in turn, never concatenated) atomically. */

@@ -1,7 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import sharp from 'sharp';
 import { basename, join } from 'node:path';
 import { writeFileAtomic, writeNpz } from '../files/index.js';
 import { GLYPHS_FILE } from '../datasets/glyphs.js';
+import { INSIGHTFACE_FILES } from '../datasets/insightface.js';
+import { writeInsightface } from '../datasets/insightface-write.js';
 import { Random } from '../random.js';
 import { debianVersion, ensurePackages, GLYPH_FONT_PACKAGES, packageFontFiles } from './packages.js';
 import { renderGlyphs } from './render.js';
@@ -22,6 +25,8 @@ export interface GlyphOptions {
   /** the faces to render (default: one per font file of GLYPH_FONT_PACKAGES) */
   faces?: GlyphFace[];
   install?: boolean;
+  /** `insightface`: also write the training classes as insightface RecordIO (`train.rec`, `train.idx`, `property`) */
+  format?: 'npz' | 'insightface';
   onFace?: (face: GlyphFace, rendered: number) => void;
 }
 
@@ -88,15 +93,28 @@ export async function buildGlyphs(o: GlyphOptions): Promise<Record<string, unkno
   mkdirSync(o.out, { recursive: true });
   writeNpz(join(o.out, GLYPHS_FILE), { images: { dtype: 'uint8', shape: [n, size, size], data: images }, labels: { dtype: 'int32', shape: [n], data: labels } });
   const perClass = classes.map((cp) => cells.get(cp)!.length);
+  const half = Math.floor(classes.length / 2);
+  const trainImages = labels.findIndex((l) => l >= half);
+  const insightface = o.format === 'insightface'
+    ? { ...(await writeGlyphRecords(o.out, images, labels.subarray(0, trainImages < 0 ? n : trainImages), size)), files: Object.values(INSIGHTFACE_FILES), encoding: 'PNG, 3 channels (grey repeated), lossless' }
+    : undefined;
   const manifest = {
     generator: 'facet data glyphs',
     size, minFaces, seed: o.seed ?? 0,
     fonts: faces.map((f) => ({ package: f.pkg, version: debianVersion(f.pkg) ?? null, file: f.file, face: f.index, family: f.family, style: f.subfamily, weight: f.weight, images: perFace[`${basename(f.file)}#${f.index}`] })),
     classes: classes.length, images: n,
     imagesPerClass: { min: Math.min(...perClass), max: Math.max(...perClass), mean: n / Math.max(1, classes.length) },
-    split: { train: `labels 0 … ${Math.floor(classes.length / 2) - 1}`, test: `labels ${Math.floor(classes.length / 2)} … ${classes.length - 1}` },
+    split: { train: `labels 0 … ${half - 1}`, test: `labels ${half} … ${classes.length - 1}` },
+    ...(insightface && { insightface }),
     characters: String.fromCodePoint(...classes),
   };
   writeFileAtomic(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
+}
+
+/** The training classes' glyphs as insightface RecordIO: each grey cell a 3-channel PNG (lossless). */
+function writeGlyphRecords(out: string, images: Uint8Array, labels: Int32Array, size: number): Promise<{ classes: number; images: number }> {
+  const cell = (i: number) => Buffer.from(images.buffer, images.byteOffset + i * size * size, size * size);
+  const image = (i: number) => sharp(cell(i), { raw: { width: size, height: size, channels: 1 } }).toColourspace('srgb').png().toBuffer();
+  return writeInsightface(out, { labels, h: size, w: size, image });
 }

@@ -1,4 +1,5 @@
-export { decodeResized, checkImage } from './decode.js';
-export { transformRgb, itemSeed, REFERENCE_SIZES, type TransformSizes } from './transform.js';
+export { decodeResized, checkImage, decodeAligned, checkImageBytes } from './decode.js';
+export { transformRgb, transformAligned, itemSeed, REFERENCE_SIZES, ARCFACE_MEAN, ARCFACE_STD, type TransformSizes } from './transform.js';
 export { randomResizedCropBox, centreCropBox, cropResizeNormalise, IMAGENET_MEAN, IMAGENET_STD, type CropBox } from './augment.js';
 export { Prefetcher } from './prefetch.js';
+export { faceJpeg } from './encode.js';

@@ -33,3 +33,22 @@ export function transformRgb(
     cropResizeNormalise(img, resize, resize, 3, centreCropBox(resize, resize, crop), crop, false, IMAGENET_MEAN, IMAGENET_STD, out, outOffset);
   }
 }
+
+/** arcface_torch's Normalize(mean 0.5, std 0.5): (v/255 − 0.5)/0.5, i.e. [−1, 1]. */
+export const ARCFACE_MEAN = [0.5, 0.5, 0.5];
+export const ARCFACE_STD = [0.5, 0.5, 0.5];
+
+/**
+ * arcface_torch's transform of an aligned face (h × w RGB, already the network's size): no resize
+ * or crop; train: horizontal flip with p = ½ (seeded); then (v/255 − 0.5)/0.5, written into `out`.
+ */
+export function transformAligned(img: Uint8Array, h: number, w: number, train: boolean, seed: number, out: Float32Array, outOffset: number): void {
+  const flip = train && new Random(seed).next() < 0.5;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + (flip ? w - 1 - x : x)) * 3;
+      const o = outOffset + (y * w + x) * 3;
+      for (let k = 0; k < 3; k++) out[o + k] = (img[s + k] / 255 - ARCFACE_MEAN[k]) / ARCFACE_STD[k];
+    }
+  }
+}

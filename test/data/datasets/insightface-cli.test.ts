@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { repoRoot } from '../../helpers/golden.js';
+import { tempDir } from './fixtures.js';
+
+const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
+
+test('facet data pack → data check → train --dataset insightface:DIR runs a real short training', async (t) => {
+  const dir = tempDir('if-cli');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // 6 identities × 4 photos, 40×36 JPEGs: each identity a colour, each photo a brightness
+  for (let c = 0; c < 6; c++) {
+    for (let i = 0; i < 4; i++) {
+      const path = join(dir, 'photos', `person_${c}`, `${i}.jpg`);
+      mkdirSync(join(path, '..'), { recursive: true });
+      await sharp({ create: { width: 40, height: 36, channels: 3, background: { r: c * 40, g: 255 - c * 40, b: 60 * i } } }).jpeg().toFile(path);
+    }
+  }
+  const out = join(dir, 'rec');
+  const pack = facet('data', 'pack', `folder:${join(dir, 'photos')}`, '--out', out, '--image-size', '32');
+  assert.equal(pack.status, 0, pack.stderr);
+  assert.deepEqual(JSON.parse(pack.stdout), { out, classes: 6, images: 24, reencoded: 24, size: 32 });
+  assert.deepEqual(readdirSync(out).sort(), ['property', 'train.idx', 'train.rec']);
+  const check = facet('data', 'check', `insightface:${out}`, '--json');
+  assert.equal(check.status, 0, check.stderr);
+  assert.deepEqual(JSON.parse(check.stdout), { dataset: `insightface:${out}`, splits: { train: { classes: 6, images: 24 } }, problems: [] });
+
+  const run = join(dir, 'run');
+  const tr = facet('train', '--dataset', `insightface:${out}`, '--epochs', '1', '--batch-size', '8', '--val-fraction', '0.34', '--embedding-size', '16', '--out', run);
+  assert.equal(tr.status, 0, tr.stderr);
+  const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
+  assert.deepEqual([result.numClasses, result.trainSamples], [4, 16], '2 of 6 classes held out for validation');
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.deepEqual([config.model, config.embeddingDim], ['small-cnn', 16]);
+  const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');
+  assert.equal(steps.length, 2);
+  assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.loss > 0), 'finite losses');
+  assert.equal(typeof result.lastEpoch.val['recall@1'], 'number');
+
+  const sized = facet('train', '--dataset', `insightface:${out}`, '--image-size', '64', '--epochs', '1', '--out', join(dir, 'run2'));
+  assert.notEqual(sized.status, 0);
+  assert.match(sized.stderr, /--image-size does not apply to insightface:.*property/);
+  const missing = facet('data', 'check', `insightface:${join(dir, 'nowhere')}`, '--json');
+  assert.equal(missing.status, 1);
+  assert.match(JSON.parse(missing.stdout).problems[0], /missing folder: .*nowhere/);
+  const notFolder = facet('data', 'pack', `insightface:${out}`, '--out', join(dir, 'x'));
+  assert.notEqual(notFolder.status, 0);
+  assert.match(notFolder.stderr, /facet data pack packs image files \(folder:PATH\)/);
+});
