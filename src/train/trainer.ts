@@ -110,7 +110,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   const save = () => saveCheckpoint(o.runDir, snapshot());
   const snapshot = (): Checkpoint => ({
-    version: 2, config: { ...c }, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
+    version: 2, config: { ...c }, sampleShape: o.train.sampleShape, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
     heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
     optimizer: optState, metricsLines: countLines(metricsPath), history, epochLoss, best,
   });
