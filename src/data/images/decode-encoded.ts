@@ -18,8 +18,8 @@ export async function decodeEncodedImages(
       let { data, info } = await colour(sharp(images[i]).removeAlpha()).raw().toBuffer({ resolveWithObject: true });
       if (info.width !== w || info.height !== h) {
         resized++;
-        data = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
-          .resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+        data = await colour(sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+          .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })).raw().toBuffer();
       }
       if (data.length !== per) throw new Error(`decoded to ${data.length} bytes, expected ${h}×${w}×${c}`);
       pixels.set(data, i * per);
