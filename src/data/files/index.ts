@@ -9,3 +9,4 @@ export { readFeatures, writeFeatures, type ReadFeaturesOptions } from './feature
 export { readLabels, writeLabels } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
 export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';
+export { readVerificationBin, writeVerificationBin, type VerificationBin } from './verification-bin.js';
