@@ -4,9 +4,12 @@
  * writes for bytes and numpy bool scalars. Anything else (other classes, persistent ids, protocol 0/1
  * text opcodes) is refused with the opcode named, so no file can make it construct arbitrary objects.
  *
- * Why not the npm package pickleparser: it decodes py2 `str` (SHORT_BINSTRING / BINSTRING, how
- * Python 2 stores JPEG bytes) as ASCII text, which clears the high bit of every byte, and has no
- * option to keep them as bytes; it also does not check truncation.
+ * Why not the npm package pickleparser (0.2.1): it returns py2 `str` (SHORT_BINSTRING / BINSTRING,
+ * how Python 2 stores the JPEG bytes) as JS text decoded by TextDecoder('ascii'), which the WHATWG
+ * standard defines as windows-1252 (0x80–0x9F become other characters; Node 20 happens to decode it
+ * as latin-1, a Node bug newer versions fix), with no option to keep bytes; it turns the
+ * `_codecs.encode` calls of Python 3's protocol 2 into placeholder objects, as any global a file
+ * names. The format needs only the opcodes below.
  *
  * Bytes values are views into the input (no copy); the parse is one linear pass.
  */
