@@ -16,7 +16,7 @@ interface TrainCliOptions {
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string[]; selectBy: string;
+  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
 }
 
 const num = (flag: string) => (v: string) => {
@@ -92,7 +92,7 @@ export function registerTrain(program: Command): void {
         validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
       };
       writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
-      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest } });
+      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest }, selectBy: o.selectBy });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
 }

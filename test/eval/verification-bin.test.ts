@@ -125,7 +125,8 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
 
   // report.html: the verification curve, drawn
   const html = readFileSync(join(run, 'report.html'), 'utf8');
-  assert.match(html, /verification \(insightface \.bin, Accuracy-Flip\)/);
+  assert.match(html, /verification \(insightface \.bin, Accuracy-Flip; the mean selects the epoch\)/);
+  assert.ok(html.includes(`verification-selected epoch (${selected})`));
   if (haveChromium()) {
     const seen = await checkPage(join(run, 'report.html'), join(dir, 'report.png'));
     assert.deepEqual(seen.consoleErrors, []);
