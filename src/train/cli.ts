@@ -16,7 +16,7 @@ interface TrainCliOptions {
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
+  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string | string[]; selectBy: 'val' | 'verify';
 }
 
 const num = (flag: string) => (v: string) => {
@@ -59,7 +59,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
     .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
-    .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)', (v: string) => v.split(',').filter(Boolean))
+    .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)')
     .option('--select-by <what>', 'what selects the best epoch: val (validation MAP@R) or verify (mean --verify accuracy)', 'val')
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegativeInt('--checkpoint-every'), 0)
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
@@ -67,11 +67,13 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/train')
     .action(async (o: TrainCliOptions) => {
       if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
-      if (o.selectBy === 'verify' && !o.verify?.length) throw new Error('--select-by verify needs --verify FILES');
+      // comma-separated on the command line; a list or a comma-separated string in --config
+      const verifyPaths = [o.verify ?? []].flat().flatMap((v) => String(v).split(',')).filter(Boolean);
+      if (o.selectBy === 'verify' && verifyPaths.length === 0) throw new Error('--select-by verify needs --verify FILES');
       const backend = await setupBackend(o.backend);
       const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
       // decoded once, before the first step, so a bad file stops the run at once
-      const sets = o.verify?.length ? await loadVerificationSets(o.verify, tr.sampleShape) : undefined;
+      const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, tr.sampleShape) : undefined;
       const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify' });
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,

@@ -62,8 +62,10 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   const bin = join(dir, 'glyph_pairs.bin');
   writeVerificationBin(bin, await Promise.all(testImages.map((im) => png(im))), issame);
   const run = join(dir, 'run');
+  // the sets as a list in --config (the command line's comma form is used below)
+  writeFileSync(join(dir, 'run.yaml'), `verify:\n  - ${bin}\nselect-by: verify\n`);
   const tr = facet('train', '--dataset', 'glyphs', '--root', dir, '--model', 'small-cnn', '--epochs', '3', '--batch-size', '6', '--embedding-size', '8',
-    '--scale', '16', '--lr', '1e-2', '--val-fraction', '0.25', '--verify', bin, '--select-by', 'verify', '--backend', 'cpu', '--out', run);
+    '--scale', '16', '--lr', '1e-2', '--val-fraction', '0.25', '--config', join(dir, 'run.yaml'), '--backend', 'cpu', '--out', run);
   assert.equal(tr.status, 0, tr.stderr);
 
   // per epoch: verify entries, best = the highest so far
