@@ -24,7 +24,8 @@ export async function loadVerificationSet(path: string, inputShape: number[]): P
   const [h, w, c] = inputShape;
   if (inputShape.length !== 3 || (c !== 1 && c !== 3)) throw new Error(`${path}: verification needs an image model (grey or RGB), this one takes inputs of shape [${inputShape}]`);
   const bin = readVerificationBin(path);
-  if (bin.issame.length === 0) throw new Error(`${path}: no pairs in the verification set`);
+  const numSame = bin.issame.filter(Boolean).length;
+  if (numSame === 0 || numSame === bin.issame.length) throw new Error(`${path}: needs both same and different pairs (${numSame} of ${bin.issame.length} are same)`);
   const { pixels, resized } = await decodeEncodedImages(bin.images, h, w, c, (i) => `${path}: image ${i}`);
   const p = bin.issame.length;
   const pairs: VerificationPairs = {
@@ -89,7 +90,12 @@ export async function verifySet(
   const bar = progress(`verify ${set.name}`, set.n * (o.flip ? 2 : 1), 'images');
   try {
     const e = await embedSet(embedder, set, false, batch, (n) => bar.tick(n));
-    const m: SetVerification = evaluateVerification({ data: e, rows: set.n, cols: embedder.embeddingDim }, set.pairs, o);
+    let m: SetVerification;
+    try {
+      m = evaluateVerification({ data: e, rows: set.n, cols: embedder.embeddingDim }, set.pairs, o);
+    } catch (err) {
+      throw new Error(`${set.path}: ${(err as Error).message}`);
+    }
     if (o.flip) {
       const ef = await embedSet(embedder, set, true, batch, (n) => bar.tick(n));
       for (let i = 0; i < e.length; i++) ef[i] += e[i];

@@ -10,6 +10,8 @@ export async function loadVerificationSets(paths: string[], inputShape: number[]
   const sets: VerificationSet[] = [];
   for (const p of paths) {
     const s = await loadVerificationSet(p, inputShape);
+    // checked now, not after the first epoch: the hook evaluates 10 folds
+    if (s.pairs.same.length < 10) throw new Error(`--verify ${p}: ${s.pairs.same.length} pairs; the 10-fold accuracy needs at least 10`);
     const same = sets.find((t) => t.name === s.name);
     if (same) throw new Error(`--verify: ${same.path} and ${p} have the same name "${s.name}"; rename one`);
     sets.push(s);

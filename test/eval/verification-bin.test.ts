@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readFeatures, writeNpz } from '../../src/data/files/index.js';
-import { writeVerificationBin } from '../../src/data/files/verification-bin.js';
+import { readVerificationBin, writeVerificationBin } from '../../src/data/files/verification-bin.js';
 import { Random } from '../../src/data/random.js';
 import { setupBackend } from '../../src/compute/backend.js';
 import { embed } from '../../src/models/embedding-model.js';
@@ -150,6 +150,12 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
     [mismatch, /mismatch\.bin: not an insightface verification \.bin: 3 images for 1 pairs/],
   ] as const) await assert.rejects(loadVerificationSet(file, [S, S, 1]), re);
   await assert.rejects(loadVerificationSets([bin, bin], [S, S, 1]), /have the same name "glyph_pairs"/);
+  const allSame = join(dir, 'all_same.bin');
+  writeVerificationBin(allSame, testImages.slice(0, 4).map(() => readVerificationBin(bin).images[0]), [true, true]);
+  await assert.rejects(loadVerificationSet(allSame, [S, S, 1]), /all_same\.bin: needs both same and different pairs \(2 of 2 are same\)/);
+  const few = join(dir, 'few.bin');
+  writeVerificationBin(few, readVerificationBin(bin).images.slice(0, 8), issame.slice(0, 4));
+  await assert.rejects(loadVerificationSets([few], [S, S, 1]), /--verify .*few\.bin: 4 pairs; the 10-fold accuracy needs at least 10/);
   await assert.rejects(loadVerificationSet(bin, [8]), /verification needs an image model/);
   // through the commands: one line naming the file, no stack trace; a bad --verify stops before any training step
   const evalBad = facet('eval', 'verification', '--bin', truncated, '--run', run, '--backend', 'cpu');
