@@ -37,10 +37,10 @@ interface VerificationCli {
 }
 
 /** The model that embeds a .bin's images: a facet run (an ONNX model is another BatchEmbedder). */
-function binEmbedder(o: VerificationCli): { embedder: BatchEmbedder; epoch?: number } {
+function binEmbedder(o: VerificationCli): BatchEmbedder {
   if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
   if (!o.run) throw new Error('--bin needs the model that embeds its images: --run DIR');
-  return runEmbedder(o.run, { epoch: o.epoch, imageSize: o.imageSize });
+  return runEmbedder(o.run, { epoch: o.epoch, imageSize: o.imageSize }).embedder;
 }
 
 /** Embeddings and pairs files, or a .bin embedded by a model: the metrics (with accuracyFlip when --flip). */
@@ -49,7 +49,7 @@ async function verificationMetrics(o: VerificationCli, fars: number[] | undefine
   if (o.bin !== undefined) {
     if (o.embeddings || o.pairs) throw new Error('--bin replaces --embeddings and --pairs: give one or the other');
     await setupBackend(o.backend);
-    const { embedder } = binEmbedder(o);
+    const embedder = binEmbedder(o);
     const set = await loadVerificationSet(o.bin, embedder.inputShape);
     if (set.resized > 0) process.stderr.write(`${o.bin}: ${set.resized} of ${set.n} images resized to the model's ${set.shape[0]}×${set.shape[1]}\n`);
     return { ...(await verifySet(embedder, set, { ...opts, flip: o.flip, batchSize: o.batchSize })), model: embedder.source, resized: set.resized };
