@@ -44,6 +44,10 @@ export type { TrainOptions, TrainResult, ExtraHead, BestEpoch } from './train/tr
 export { loadTrainingData, loadTrainingSources, type TrainingSources } from './train/load-dataset.js';
 export { datasetSource } from './train/dataset-source.js';
 export { loadTrainedModel } from './train/trained-model.js';
+export { modelEmbedder, runEmbedder } from './train/run-embedder.js';
+export { loadVerificationSet, verifySet, type VerificationSet, type SetVerification } from './train/verification-sets.js';
+export { verificationHook, loadVerificationSets } from './train/verify-hook.js';
+export type { EpochHook } from './train/trainer.js';
 export { ClassifierHead } from './train/head-state.js';
 export { loadTorchvisionResnet } from './models/torchvision-weights.js';
 export { resnetModel } from './models/resnet.js';

@@ -7,6 +7,10 @@ import { DEFAULT_KS, evaluateRetrieval, type EmbeddingMatrix } from './retrieval
 import { evaluateVerification, DEFAULT_FARS } from './verification.js';
 import { readPairs } from './pairs-file.js';
 import { formatClustering, formatRetrieval, formatVerification } from './format.js';
+import { setupBackend, type BackendName } from '../compute/backend.js';
+import type { BatchEmbedder } from '../models/batch-embedder.js';
+import { runEmbedder } from '../train/run-embedder.js';
+import { loadVerificationSet, verifySet, type SetVerification } from '../train/verification-sets.js';
 
 /** JSON with NaN as null (as the fixtures write it) and typed arrays as plain arrays. */
 export function toJson(value: unknown): string {
@@ -27,8 +31,32 @@ interface RetrievalCli {
 }
 interface ClusteringCli { gt: string; pred: string; removeSingletons?: boolean; json?: boolean }
 interface VerificationCli {
-  embeddings: string; pairs: string; dim?: number; key?: string; folds: number; far?: string;
+  embeddings?: string; pairs?: string; dim?: number; key?: string; folds: number; far?: string;
   rocOut?: string; json?: boolean;
+  bin?: string; run?: string; epoch: 'best' | 'last'; flip?: boolean; imageSize?: number; batchSize: number; backend: BackendName;
+}
+
+/** The model that embeds a .bin's images: a facet run (an ONNX model is another BatchEmbedder). */
+function binEmbedder(o: VerificationCli): BatchEmbedder {
+  if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
+  if (!o.run) throw new Error('--bin needs the model that embeds its images: --run DIR');
+  return runEmbedder(o.run, { epoch: o.epoch, imageSize: o.imageSize }).embedder;
+}
+
+/** Embeddings and pairs files, or a .bin embedded by a model: the metrics (with accuracyFlip when --flip). */
+async function verificationMetrics(o: VerificationCli, fars: number[] | undefined): Promise<SetVerification & { model?: string; resized?: number }> {
+  const opts = { folds: o.folds, fars };
+  if (o.bin !== undefined) {
+    if (o.embeddings || o.pairs) throw new Error('--bin replaces --embeddings and --pairs: give one or the other');
+    await setupBackend(o.backend);
+    const embedder = binEmbedder(o);
+    const set = await loadVerificationSet(o.bin, embedder.inputShape);
+    if (set.resized > 0) process.stderr.write(`${o.bin}: ${set.resized} of ${set.n} images resized to the model's ${set.shape[0]}×${set.shape[1]}\n`);
+    return { ...(await verifySet(embedder, set, { ...opts, flip: o.flip, batchSize: o.batchSize })), model: embedder.source, resized: set.resized };
+  }
+  if (!o.embeddings || !o.pairs) throw new Error('give --embeddings and --pairs, or --bin with --run');
+  if (o.flip) throw new Error('--flip needs --bin (it embeds the mirrored images)');
+  return evaluateVerification(features(o.embeddings, o.dim, o.key), readPairs(o.pairs), opts);
 }
 
 export function registerEval(program: Command): void {
@@ -77,19 +105,26 @@ export function registerEval(program: Command): void {
     });
 
   ev.command('verification')
-    .description('face verification: k-fold accuracy (LFW/CFP/AgeDB protocol) and TAR@FAR with a ROC (IJB style)')
-    .requiredOption('--embeddings <file>', 'embeddings (.npy/.npz/.bin)')
-    .requiredOption('--pairs <file>', 'one "idx1 idx2 same" per line (row indices; same = 1 or 0)')
+    .description('face verification: k-fold accuracy (LFW/CFP/AgeDB protocol) and TAR@FAR with a ROC (IJB style), of embeddings + pairs or of an insightface .bin embedded by a run')
+    .option('--embeddings <file>', 'embeddings (.npy/.npz/.bin)')
+    .option('--pairs <file>', 'one "idx1 idx2 same" per line (row indices; same = 1 or 0)')
+    .option('--bin <file>', 'insightface verification set (lfw.bin, cfp_fp.bin, agedb_30.bin), embedded by --run')
+    .option('--run <dir>', 'facet train run folder whose model embeds the --bin images')
+    .option('--epoch <which>', 'last, or best (the selected epoch)', 'last')
+    .option('--flip', 'also insightface\'s Accuracy-Flip: each embedding plus its mirrored image\'s')
+    .option('--image-size <px>', 'feed the model px × px images (default: the size it was trained at)', positiveInt('--image-size'))
+    .option('--batch-size <n>', 'images per forward pass', positiveInt('--batch-size'), 256)
+    .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--dim <d>', 'row length of .bin files', positiveInt('--dim'))
     .option('--key <name>', 'array name inside .npz files')
     .option('--folds <n>', 'folds for the accuracy', positiveInt('--folds'), 10)
     .option('--far <list>', `comma-separated FARs (default ${DEFAULT_FARS.join(',')})`)
     .option('--roc-out <file>', 'write the ROC as CSV: fpr,tpr,threshold')
     .option('--json', 'print JSON (keys in README) instead of a table')
-    .action((o: VerificationCli) => {
+    .action(async (o: VerificationCli) => {
       const fars = o.far?.split(',').map(Number);
       if (fars && fars.some((x) => !(x > 0 && x < 1))) throw new Error(`--far must be numbers in (0, 1), got "${o.far}"`);
-      const m = evaluateVerification(features(o.embeddings, o.dim, o.key), readPairs(o.pairs), { folds: o.folds, fars });
+      const m = await verificationMetrics(o, fars);
       if (o.rocOut) {
         const lines = ['fpr,tpr,threshold', ...Array.from(m.roc.fpr, (f, i) => `${f},${m.roc.tpr[i]},${m.roc.thresholds[i]}`)];
         writeFileAtomic(o.rocOut, lines.join('\n') + '\n');

@@ -36,9 +36,11 @@ export function formatClustering(m: ClusteringMetrics): string {
   ]);
 }
 
-export function formatVerification(m: VerificationMetrics): string {
+/** `accuracyFlip`: insightface's Accuracy-Flip (facet eval verification --bin --flip). */
+export function formatVerification(m: VerificationMetrics & { accuracyFlip?: number; stdFlip?: number }): string {
   return table(`Verification (${m.numPairs} pairs, ${m.numSame} same; percentages)`, [
     [`${m.folds}-fold accuracy`, `${pct(m.accuracy)} ± ${pct(m.std)}`],
+    ...(m.accuracyFlip !== undefined ? [[`${m.folds}-fold accuracy (flip)`, `${pct(m.accuracyFlip)} ± ${pct(m.stdFlip!)}`] as [string, string]] : []),
     ...m.tarAtFar.map((t): [string, string] => [`TAR@FAR=${t.far.toExponential(0)}`, pct(t.tar)]),
   ]);
 }

@@ -25,6 +25,8 @@ export interface Checkpoint {
   metricsLines: number;
   history: Record<string, unknown>[];
   epochLoss: { sum: number; steps: number };
+  /** per-sample input shape the model was built for ([d] or [h, w, c]); absent in older checkpoints */
+  sampleShape?: number[];
   /** the best validation epoch so far and its parameters */
   best?: { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> };
 }

@@ -8,6 +8,7 @@ import { loadTrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
 import { recallAtK, setParams, train } from './trainer.js';
+import { loadVerificationSets, verificationHook } from './verify-hook.js';
 
 interface TrainCliOptions {
   dataset: string; root?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
@@ -15,7 +16,7 @@ interface TrainCliOptions {
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName;
+  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string | string[]; selectBy: 'val' | 'verify';
 }
 
 const num = (flag: string) => (v: string) => {
@@ -58,13 +59,22 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
     .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
+    .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)')
+    .option('--select-by <what>', 'what selects the best epoch: val (validation MAP@R) or verify (mean --verify accuracy)', 'val')
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegativeInt('--checkpoint-every'), 0)
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
     .action(async (o: TrainCliOptions) => {
+      if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
+      // comma-separated on the command line; a list or a comma-separated string in --config
+      const verifyPaths = [o.verify ?? []].flat().flatMap((v) => String(v).split(',')).filter(Boolean);
+      if (o.selectBy === 'verify' && verifyPaths.length === 0) throw new Error('--select-by verify needs --verify FILES');
       const backend = await setupBackend(o.backend);
       const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
+      // decoded once, before the first step, so a bad file stops the run at once
+      const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, tr.sampleShape) : undefined;
+      const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify' });
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
         model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
@@ -72,7 +82,7 @@ export function registerTrain(program: Command): void {
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
+      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, epochHook });
       const evalTest = test && !r.interrupted;
       const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
@@ -81,10 +91,10 @@ export function registerTrain(program: Command): void {
       const result = {
         backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
         test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
-        validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
+        validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
       };
       writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
-      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest } });
+      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest }, selectBy: o.selectBy });
       process.stdout.write(JSON.stringify(result) + '\n');
     });
 }

@@ -6,14 +6,17 @@ import { defaultTrainConfig, type TrainConfig } from './config.js';
 import { setParams } from './trainer.js';
 
 /**
- * The model a `facet train` run folder holds, for inputs of `sampleShape`: the last epoch's
+ * The model a `facet train` run folder holds, for inputs of `sampleShape` (by default the shape the
+ * checkpoint records, or a function of it): the last epoch's
  * parameters, or with `which = 'best'` the validation-selected epoch's (the last when there is none),
  * and the steps the run took.
  */
-export function loadTrainedModel(runDir: string, sampleShape: number[], which: 'best' | 'last' = 'last'): { model: EmbeddingModel; config: TrainConfig; epoch: number; steps: number } {
+export function loadTrainedModel(runDir: string, sampleShape: number[] | ((recorded: number[] | undefined) => number[]) | undefined, which: 'best' | 'last' = 'last'): { model: EmbeddingModel; config: TrainConfig; epoch: number; steps: number } {
   const ck = loadCheckpoint(runDir);
   const config = { ...defaultTrainConfig, ...ck.config } as TrainConfig;
-  const model = buildModel(config, sampleShape, new Random(config.seed));
+  const shape = typeof sampleShape === 'function' ? sampleShape(ck.sampleShape) : sampleShape ?? ck.sampleShape;
+  if (!shape) throw new Error(`${runDir}/checkpoint.json records no input shape (written by an older facet): give --image-size`);
+  const model = buildModel(config, shape, new Random(config.seed));
   const best = which === 'best' ? ck.best : undefined;
   setParams(model, best?.params ?? ck.params, `${runDir}/checkpoint.json`);
   return { model, config, epoch: best?.epoch ?? ck.epoch, steps: ck.globalStep };

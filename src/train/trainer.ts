@@ -45,6 +45,18 @@ export interface TrainOptions {
   backboneWeights?: string;
   /** stop (with a checkpoint) after this many steps in total: interruption, for tests */
   stopAfterSteps?: number;
+  /** runs after each epoch (after validation): an entry of the epoch's metrics row, and maybe the score that selects the best epoch */
+  epochHook?: EpochHook;
+}
+
+/** Per-epoch evaluation outside the training data (e.g. insightface .bin verification, as arcface_torch's CallBackVerification). */
+export interface EpochHook {
+  /** key of its entry in the epoch's metrics row */
+  name: string;
+  /** `history`: the earlier epochs' metrics rows (restored on resume) */
+  run(model: EmbeddingModel, epoch: number, history: Record<string, unknown>[]): Promise<{ entry: unknown; score: number }>;
+  /** when set, this score (higher is better), not validation MAP@R, selects the best epoch; `metric` names it */
+  selects?: { metric: string };
 }
 
 export interface TrainResult {
@@ -55,7 +67,7 @@ export interface TrainResult {
   head?: BroadFaceHead;
   heads: ClassifierHead[];
   history: Record<string, unknown>[];
-  /** the epoch with the best validation Recall@K (first K) and its parameters */
+  /** the epoch with the best validation MAP@R (or the epoch hook's score) and its parameters */
   best?: BestEpoch;
   /** true when stopped early (Ctrl-C or stopAfterSteps) with a checkpoint saved */
   interrupted: boolean;
@@ -110,7 +122,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   const save = () => saveCheckpoint(o.runDir, snapshot());
   const snapshot = (): Checkpoint => ({
-    version: 2, config: { ...c }, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
+    version: 2, config: { ...c }, sampleShape: o.train.sampleShape, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
     heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
     optimizer: optState, metricsLines: countLines(metricsPath), history, epochLoss, best,
   });
@@ -161,7 +173,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         row.val = val;
         // MAP@R selects the epoch: Recall@1 on a few validation classes saturates at 100 % early
         const score = val.mapAtR;
-        if (!best || score > best.score) best = { epoch: epoch + 1, metric: 'mapAtR', score, params: paramsOf(model) };
+        if (!o.epochHook?.selects && (!best || score > best.score)) best = { epoch: epoch + 1, metric: 'mapAtR', score, params: paramsOf(model) };
+      }
+      if (o.epochHook) {
+        const { entry, score } = await o.epochHook.run(model, epoch + 1, history);
+        row[o.epochHook.name] = entry;
+        const sel = o.epochHook.selects;
+        if (sel && (!best || score > best.score)) best = { epoch: epoch + 1, metric: sel.metric, score, params: paramsOf(model) };
       }
       log(row);
       history.push(row);

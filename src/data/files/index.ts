@@ -11,3 +11,4 @@ export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './
 export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';
 export { RecordFile, RecordWriter, readRecordIdx, frameRecord, RECORDIO_MAGIC, type IdxEntry } from './recordio.js';
 export { packIR, unpackIR, irClass, irHeaderBytes, IR_HEADER_BYTES, type IRHeader } from './irheader.js';
+export { readVerificationBin, writeVerificationBin, type VerificationBin } from './verification-bin.js';

@@ -3,3 +3,4 @@ export { transformRgb, transformAligned, itemSeed, REFERENCE_SIZES, ARCFACE_MEAN
 export { randomResizedCropBox, centreCropBox, cropResizeNormalise, IMAGENET_MEAN, IMAGENET_STD, type CropBox } from './augment.js';
 export { Prefetcher } from './prefetch.js';
 export { faceJpeg } from './encode.js';
+export { decodeEncodedImages } from './decode-encoded.js';

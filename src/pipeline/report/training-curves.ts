@@ -9,16 +9,22 @@ export function jsonLines(path: string): Row[] {
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row) : [];
 }
 
-/** Loss, learning rate and validation Recall@1 / MAP@R per epoch, from a trainer's metrics.jsonl records. */
-export async function trainingCurves(title: string, metrics: Row[]): Promise<Block[]> {
+/** Loss, learning rate, validation Recall@1 / MAP@R and .bin verification accuracy per epoch, from a trainer's metrics.jsonl records. */
+export async function trainingCurves(title: string, metrics: Row[], selectBy: 'val' | 'verify' = 'val'): Promise<Block[]> {
   const epochs = metrics.filter((r) => r.kind === 'epoch');
   if (epochs.length === 0) return [];
   const x = epochs.map((r) => r.epoch as number);
   const val = epochs.filter((r) => r.val);
+  const verified = epochs.filter((r) => r.verify);
+  const setNames = [...new Set(verified.flatMap((r) => Object.keys(r.verify as object)))];
   return [
     { kind: 'plot', svg: await lineChart({ title: `${title}: training loss`, xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'loss', x, y: epochs.map((r) => r.loss as number) }] }) },
     { kind: 'plot', svg: await lineChart({ title: `${title}: learning rate`, xLabel: 'epoch', yLabel: 'lr', series: [{ name: 'lr', x, y: epochs.map((r) => r.lr as number) }] }) },
     ...(val.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: validation (held-out labelled classes)`, xLabel: 'epoch', yLabel: 'percent', series: ['recall@1', 'mapAtR'].map((k) => (
-      { name: k === 'mapAtR' ? 'MAP@R (selects the epoch)' : 'Recall@1', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)[k]) })) }) }] : []),
+      { name: k === 'mapAtR' ? (selectBy === 'val' ? 'MAP@R (selects the epoch)' : 'MAP@R') : 'Recall@1', x: val.map((r) => r.epoch as number), y: val.map((r) => (r.val as Record<string, number>)[k]) })) }) }] : []),
+    ...(setNames.length ? [{ kind: 'plot' as const, svg: await lineChart({ title: `${title}: verification (insightface .bin, Accuracy-Flip${selectBy === 'verify' ? '; the mean selects the epoch' : ''})`, xLabel: 'epoch', yLabel: 'percent', series: setNames.map((name) => {
+      const rows = verified.filter((r) => (r.verify as Record<string, unknown>)[name]);
+      return { name, x: rows.map((r) => r.epoch as number), y: rows.map((r) => 100 * (r.verify as Record<string, { accuracy: number }>)[name].accuracy) };
+    }) }) }] : []),
   ];
 }
