@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { basename, join } from 'node:path';
-import { writeFileAtomic, writeNpz } from '../files/index.js';
+import { writeFileAtomic, writeNpz, writeVerificationBin } from '../files/index.js';
 import { GLYPHS_FILE } from '../datasets/glyphs.js';
 import { INSIGHTFACE_FILES } from '../datasets/insightface.js';
 import { writeInsightface } from '../datasets/insightface-write.js';
 import { Random } from '../random.js';
 import { debianVersion, ensurePackages, GLYPH_FONT_PACKAGES, packageFontFiles } from './packages.js';
 import { renderGlyphs } from './render.js';
+import { heldOutPairs } from './verification-pairs.js';
 import { readFontFaces, type FontFace } from './sfnt.js';
 
 export interface GlyphFace extends FontFace {
@@ -25,7 +26,10 @@ export interface GlyphOptions {
   /** the faces to render (default: one per font file of GLYPH_FONT_PACKAGES) */
   faces?: GlyphFace[];
   install?: boolean;
-  /** `insightface`: also write the training classes as insightface RecordIO (`train.rec`, `train.idx`, `property`) */
+  /**
+   * `insightface`: also write the training classes as insightface RecordIO (`train.rec`, `train.idx`,
+   * `property`) and `glyphs.bin`, a verification set of LFW-style pairs of the held-out classes
+   */
   format?: 'npz' | 'insightface';
   onFace?: (face: GlyphFace, rendered: number) => void;
 }
@@ -96,7 +100,11 @@ export async function buildGlyphs(o: GlyphOptions): Promise<Record<string, unkno
   const half = Math.floor(classes.length / 2);
   const trainImages = labels.findIndex((l) => l >= half);
   const insightface = o.format === 'insightface'
-    ? { ...(await writeGlyphRecords(o.out, images, labels.subarray(0, trainImages < 0 ? n : trainImages), size)), files: Object.values(INSIGHTFACE_FILES), encoding: 'PNG, 3 channels (grey repeated), lossless' }
+    ? {
+      ...(await writeGlyphRecords(o.out, images, labels.subarray(0, trainImages < 0 ? n : trainImages), size)),
+      files: Object.values(INSIGHTFACE_FILES), encoding: 'PNG, 3 channels (grey repeated), lossless',
+      verification: await writeGlyphPairs(o.out, images, labels, half, size, o.seed ?? 0),
+    }
     : undefined;
   const manifest = {
     generator: 'facet data glyphs',
@@ -112,9 +120,29 @@ export async function buildGlyphs(o: GlyphOptions): Promise<Record<string, unkno
   return manifest;
 }
 
-/** The training classes' glyphs as insightface RecordIO: each grey cell a 3-channel PNG (lossless). */
-function writeGlyphRecords(out: string, images: Uint8Array, labels: Int32Array, size: number): Promise<{ classes: number; images: number }> {
-  const cell = (i: number) => Buffer.from(images.buffer, images.byteOffset + i * size * size, size * size);
-  const image = (i: number) => sharp(cell(i), { raw: { width: size, height: size, channels: 1 } }).toColourspace('srgb').png().toBuffer();
-  return writeInsightface(out, { labels, h: size, w: size, image });
+/** A grey cell as a 3-channel PNG (lossless), as the RecordIO and .bin files hold it. */
+function cellPng(images: Uint8Array, i: number, size: number): Promise<Buffer> {
+  const cell = Buffer.from(images.buffer, images.byteOffset + i * size * size, size * size);
+  return sharp(cell, { raw: { width: size, height: size, channels: 1 } }).toColourspace('srgb').png().toBuffer();
 }
+
+/** The training classes' glyphs as insightface RecordIO. */
+function writeGlyphRecords(out: string, images: Uint8Array, labels: Int32Array, size: number): Promise<{ classes: number; images: number }> {
+  return writeInsightface(out, { labels, h: size, w: size, image: (i) => cellPng(images, i, size) });
+}
+
+/** LFW's 6,000 pairs (fewer on a small benchmark), alternating same / different */
+const VERIFICATION_PAIRS = 6000;
+
+/** `glyphs.bin`: an insightface verification set of pairs of the held-out (test) classes. */
+async function writeGlyphPairs(out: string, images: Uint8Array, labels: Int32Array, firstTestClass: number, size: number, seed: number): Promise<{ file: string; pairs: number; same: number }> {
+  const heldOut = labels.length - labels.findIndex((l) => l >= firstTestClass);
+  const pairs = heldOutPairs(labels, firstTestClass, Math.min(VERIFICATION_PAIRS, 2 * Math.floor(heldOut / 2)), new Random(seed + 1));
+  const encoded: Uint8Array[] = [];
+  for (let p = 0; p < pairs.same.length; p++) encoded.push(await cellPng(images, pairs.a[p], size), await cellPng(images, pairs.b[p], size));
+  writeVerificationBin(join(out, GLYPH_VERIFICATION_FILE), encoded, pairs.same);
+  return { file: GLYPH_VERIFICATION_FILE, pairs: pairs.same.length, same: pairs.same.filter(Boolean).length };
+}
+
+/** the glyph benchmark's verification set, written beside its RecordIO files */
+export const GLYPH_VERIFICATION_FILE = 'glyphs.bin';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { checkDataset, openDataset, packInsightface } from '../../../src/data/datasets/index.js';
 import { readRecordImages } from '../../../src/data/datasets/insightface.js';
-import { RECORDIO_MAGIC, readRecordIdx } from '../../../src/data/files/index.js';
+import { RECORDIO_MAGIC, readRecordIdx, readVerificationBin } from '../../../src/data/files/index.js';
 import { buildGlyphs, readFontFaces, type GlyphFace } from '../../../src/data/glyphs/index.js';
 import { python } from '../../helpers/python.js';
 import { PY_RECORDIO } from '../files/recordio-python.js';
@@ -215,7 +215,7 @@ test('facet data glyphs --format insightface: the training classes as lossless 3
   const DEJAVU = '/usr/share/fonts/truetype/dejavu';
   const faces: GlyphFace[] = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSerif.ttf'].map((f) => ({ ...readFontFaces(join(DEJAVU, f))[0], pkg: 'fonts-dejavu-core' }));
   const m = await buildGlyphs({ out, faces, chars: [...'ABCDEF'].map((c) => c.codePointAt(0)!), minFaces: 3, size: 16, seed: 1, format: 'insightface' });
-  assert.deepEqual(m.insightface, { classes: 3, images: 9, files: ['train.rec', 'train.idx', 'property'], encoding: 'PNG, 3 channels (grey repeated), lossless' });
+  assert.deepEqual(m.insightface, { classes: 3, images: 9, files: ['train.rec', 'train.idx', 'property'], encoding: 'PNG, 3 channels (grey repeated), lossless', verification: { file: 'glyphs.bin', pairs: 8, same: 4 } });
   assert.equal(readFileSync(join(out, 'property'), 'utf8'), '3,16,16');
   const rec = openDataset(`insightface:${out}`, { split: 'train' });
   const npz = openDataset('glyphs', { root: out, split: 'train' });
@@ -225,4 +225,20 @@ test('facet data glyphs --format insightface: the training classes as lossless 3
   assert.deepEqual([...a.labels], [...g.labels]);
   // both scale to [−1, 1]: every channel of the record's PNG equals the npz pixel
   for (let k = 0; k < 3; k++) assert.deepEqual(Float32Array.from(g.x, (_, i) => a.x[i * 3 + k]), g.x, `channel ${k}`);
+  // glyphs.bin: pairs of held-out (test) glyphs, same and different alternating, sameness = same class
+  const test = openDataset('glyphs', { root: out, split: 'test' });
+  const t9 = await test.load([...test.items.keys()], { train: false });
+  const classOf = new Map<string, number>();
+  for (let i = 0; i < test.items.length; i++) classOf.set(t9.x.subarray(i * 256, (i + 1) * 256).join(','), test.items[i].label);
+  const bin = readVerificationBin(join(out, 'glyphs.bin'));
+  assert.deepEqual(bin.issame, [true, false, true, false, true, false, true, false]);
+  for (let p = 0; p < bin.issame.length; p++) {
+    const [ca, cb] = await Promise.all([bin.images[2 * p], bin.images[2 * p + 1]].map(async (png) => {
+      const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      assert.deepEqual([info.width, info.height, info.channels], [16, 16, 3]);
+      return classOf.get(Float32Array.from({ length: 256 }, (_, i) => data[i * 3] / 127.5 - 1).join(','));
+    }));
+    assert.ok(ca !== undefined && cb !== undefined, `pair ${p}: both images are held-out glyphs`);
+    assert.equal(ca === cb, bin.issame[p], `pair ${p}: sameness is the class`);
+  }
 });
