@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeFileAtomic } from '../data/files/index.js';
+import { resolvedOptions } from '../cli/config.js';
 import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
 import { loadTrainingSources } from './load-dataset.js';
@@ -62,7 +63,7 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
-    .action(async (o: TrainCliOptions) => {
+    .action(async (o: TrainCliOptions, cmd: Command) => {
       const backend = await setupBackend(o.backend);
       const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
       const config: TrainConfig = {
@@ -72,7 +73,8 @@ export function registerTrain(program: Command): void {
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
+      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights,
+        runConfig: resolvedOptions(cmd, ['out', 'resume']) });
       const evalTest = test && !r.interrupted;
       const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)

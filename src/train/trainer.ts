@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
+import { writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
@@ -45,6 +46,8 @@ export interface TrainOptions {
   backboneWeights?: string;
   /** stop (with a checkpoint) after this many steps in total: interruption, for tests */
   stopAfterSteps?: number;
+  /** what a new run writes as config.json (facet train: its options under their flag names, which --config reads back); default `config` */
+  runConfig?: Record<string, unknown>;
 }
 
 export interface TrainResult {
@@ -105,7 +108,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     truncateLines(metricsPath, ckpt.metricsLines);
   } else {
     writeFileSync(metricsPath, '');
-    writeFileSync(join(o.runDir, 'config.json'), JSON.stringify(c, null, 2) + '\n');
+    writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(o.runConfig ?? c, null, 2) + '\n');
   }
 
   const save = () => saveCheckpoint(o.runDir, snapshot());
