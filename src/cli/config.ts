@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { Command, Option } from 'commander';
+import { fsError } from '../data/files/index.js';
 
 /** Reads a run config (YAML or JSON) into a flat object of option values. */
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -8,7 +9,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw new Error(`config ${fsError('read', path, err).message}`);
   }
   let value: unknown;
   try {

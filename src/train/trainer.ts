@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
-import { writeFileAtomic } from '../data/files/index.js';
+import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
@@ -76,7 +76,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   validateTrainConfig(c);
   checkLabels(o.train, o.numClasses, 'training');
   if (o.extraHead) checkLabels(o.extraHead.samples, o.extraHead.numClasses, 'second-head');
-  mkdirSync(o.runDir, { recursive: true });
+  makeDir(o.runDir);
   const metricsPath = join(o.runDir, 'metrics.jsonl');
   const ckpt = o.resume ? loadCheckpoint(o.runDir) : undefined;
   if (ckpt) checkSameConfig(ckpt, c, o.runDir, o.extraHead !== undefined);

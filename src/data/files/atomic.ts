@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsError } from './fs-errors.js';
 
 /** Appends bytes (or UTF-8 text) to the file being written. */
 export type WriteChunk = (chunk: Uint8Array | string) => void;
@@ -29,8 +30,12 @@ export function writeFileAtomicWith(path: string, produce: (write: WriteChunk) =
     renameSync(tmp, path);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new Error(`${path}: cannot write (${(err as Error).message})`);
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable (not a folder, gone): there is no temporary file to remove
+    }
+    throw fsError('write', path, err);
   }
 }
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { readNpy, writeNpy } from './npy.js';
@@ -37,6 +37,8 @@ function pickKey(arrays: Record<string, NdArray>, name: string, key?: string): s
   throw new Error(`${name}: several arrays (${keys.join(', ')}); say which with a key`);
 }
 
+const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+
 function readBin(path: string, dim: number | undefined): Matrix {
   if (dim === undefined || !Number.isInteger(dim) || dim <= 0) {
     throw new Error(`${path}: a raw .bin feature file needs its dimension (--dim D)`);
@@ -58,6 +60,7 @@ function readBin(path: string, dim: number | undefined): Matrix {
 
 /** Reads a feature matrix from .npy, .npz or learn-to-cluster .bin (float64 is converted to float32). */
 export function readFeatures(path: string, opts: ReadFeaturesOptions = {}): Matrix {
+  if (isDirectory(path)) throw new Error(`${path}: is a directory, expected a .npy, .npz or .bin file`);
   const ext = extname(path).toLowerCase();
   let m: Matrix;
   if (ext === '.bin') m = readBin(path, opts.dim);

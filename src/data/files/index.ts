@@ -8,4 +8,6 @@ export { readNpz, writeNpz } from './npz.js';
 export { readFeatures, writeFeatures, type ReadFeaturesOptions } from './features.js';
 export { readLabels, writeLabels } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
+export { readJsonFile } from './json-file.js';
+export { fsError, fsReason, makeDir } from './fs-errors.js';
 export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';

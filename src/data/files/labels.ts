@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { fsError } from './fs-errors.js';
 import { readNpy } from './npy.js';
 import { numberAt } from './ndarray.js';
 
@@ -14,7 +15,7 @@ function parseText(path: string): Int32Array {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw fsError('open', path, err);
   }
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();

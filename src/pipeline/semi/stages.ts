@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
 import { trainNaan } from '../../models/naan/train.js';
 import { predictNaan } from '../../models/naan/predict.js';
@@ -40,7 +40,7 @@ export class SemiContext {
   }
 
   json<T>(name: string, stage: string): T {
-    return JSON.parse(readFileSync(this.input(name, stage), 'utf8')) as T;
+    return readJsonFile<T>(this.input(name, stage));
   }
 
   /** the dataset, read once per run (a re-entered stage needs no earlier stage in memory) */
@@ -86,7 +86,7 @@ export async function embedStage(c: SemiContext): Promise<void> {
   const d = await c.samples();
   c.input('supervised/checkpoint.json', 'supervised');
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
-  mkdirSync(c.file('embeddings'), { recursive: true });
+  makeDir(c.file('embeddings'));
   for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
     writeFeatures(c.file(`embeddings/${name}.npy`), { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim });
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only

@@ -58,7 +58,7 @@ test('.bin needs a dim that divides the file, 1-D features and wrong dims are re
   writeNpy(one, { dtype: 'float32', shape: [4], data: new Float32Array(4) });
   assert.throws(() => readFeatures(one), /2-D array/);
   assert.throws(() => readFeatures(good, { dim: 3 }), /dimension 2, expected 3/);
-  assert.throws(() => readFeatures(join(dir, 'missing.npy')), /missing\.npy: cannot open \(ENOENT\)/);
+  assert.throws(() => readFeatures(join(dir, 'missing.npy')), /missing\.npy: cannot open \(no such file or folder\)/);
 });
 
 test('labels: count mismatch, non-integers, float npy', () => {
