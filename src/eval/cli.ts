@@ -18,7 +18,7 @@ export function toJson(value: unknown): string {
 }
 
 function features(path: string, dim?: number, key?: string): EmbeddingMatrix {
-  return readFeatures(path, { dim, key });
+  return readFeatures(path, { dim, key, rejectZeroRows: true });
 }
 
 interface RetrievalCli {
@@ -57,9 +57,10 @@ export function registerEval(program: Command): void {
       const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows }) : undefined;
       const bar = progress('retrieval', query.rows, 'queries');
       const m = evaluateRetrieval({ query, queryLabels, gallery, galleryLabels }, {
-        ks, onProgress: (n) => bar.update(n),
+        ks, onProgress: (n) => bar.update(n), kName: o.k ? '--k' : `--dataset ${o.dataset}: K`,
       });
       bar.stop();
+      if (m.unlabelledIgnored > 0) process.stderr.write(`facet: ${m.unlabelledIgnored} unlabelled rows (label −1) ignored: neither queries nor gallery items\n`);
       process.stdout.write(o.json ? toJson(m) + '\n' : formatRetrieval(m));
     });
 

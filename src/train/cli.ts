@@ -5,13 +5,14 @@ import { writeFileAtomic } from '../data/files/index.js';
 import { resolvedOptions } from '../cli/config.js';
 import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
+import { checkTrainingSources } from './check-sources.js';
 import { loadTrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
 import { recallAtK, setParams, train } from './trainer.js';
 
 interface TrainCliOptions {
-  dataset: string; root?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
+  dataset: string; root?: string; dim?: number; key?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
   loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
@@ -34,7 +35,9 @@ export function registerTrain(program: Command): void {
     .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
-    .option('--labels <file>', 'labels of features:PATH')
+    .option('--dim <d>', 'row length of a raw .bin features:PATH (and --test-features)', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz features:PATH (and --test-features) holding several')
+    .option('--labels <file>', 'labels of features:PATH (−1 = unlabelled: left out of training)')
     .option('--test-features <file>', 'test features for the final Recall@K')
     .option('--test-labels <file>', 'labels of --test-features')
     .option('--limit <n>', 'use the first n training (and test) samples only', positiveInt('--limit'))
@@ -65,7 +68,9 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/train')
     .action(async (o: TrainCliOptions, cmd: Command) => {
       const backend = await setupBackend(o.backend);
-      const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
+      const sources = await loadTrainingSources(o.dataset, o);
+      checkTrainingSources(sources, o);
+      const { train: tr, val, numClasses, test, gallery } = sources;
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
         model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
@@ -81,7 +86,7 @@ export function registerTrain(program: Command): void {
       if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
       const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       const result = {
-        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
+        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
         test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
         validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
       };

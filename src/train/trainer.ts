@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
-import { makeDir, writeFileAtomic } from '../data/files/index.js';
+import { makeDir, UNLABELLED, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
@@ -288,7 +288,10 @@ function concat(xs: Float32Array[]): Float32Array {
 export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource, ks: number[], gallery?: SampleSource): Promise<Record<string, number>> {
   const d = model.embeddingDim;
   const e = await embedAll(model, s);
-  const usable = ks.filter((k) => k < (gallery ?? s).n);
+  // −1 rows are no candidates (evaluateRetrieval leaves them out): a K must fit the labelled rows
+  let labelled = 0;
+  for (let i = 0; i < (gallery ?? s).n; i++) if ((gallery ?? s).labels[i] !== UNLABELLED) labelled++;
+  const usable = ks.filter((k) => k < labelled);
   const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
   const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
   return { ...Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR };

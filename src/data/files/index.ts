@@ -1,12 +1,13 @@
 // Feature, label and kNN files in the formats users bring (numpy, learn-to-cluster, NAAN).
 export type { DType, NdArray, TypedData } from './ndarray.js';
 export type { Matrix } from './matrix.js';
+export { firstZeroRow } from './matrix.js';
 export type { KnnGraph } from './knn-files.js';
 export { writeFileAtomic, writeFileAtomicWith, type WriteChunk } from './atomic.js';
 export { readNpy, writeNpy, parseNpy, type NpyVersion } from './npy.js';
 export { readNpz, writeNpz } from './npz.js';
 export { readFeatures, writeFeatures, type ReadFeaturesOptions } from './features.js';
-export { readLabels, writeLabels } from './labels.js';
+export { readLabels, writeLabels, UNLABELLED } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
 export { readJsonFile } from './json-file.js';
 export { fsError, fsReason, makeDir } from './fs-errors.js';

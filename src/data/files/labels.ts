@@ -5,6 +5,9 @@ import { fsError } from './fs-errors.js';
 import { readNpy } from './npy.js';
 import { numberAt } from './ndarray.js';
 
+/** The label of an unlabelled row (README: label files); such rows are no class, in training or evaluation. */
+export const UNLABELLED = -1;
+
 export interface ReadLabelsOptions {
   /** the number of feature rows the labels belong to; a different count is an error */
   expectedCount?: number;
