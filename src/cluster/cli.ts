@@ -43,14 +43,14 @@ export function registerCluster(program: Command): void {
       const knn = o.knn ? readKnn(o.knn) : undefined;
       const features = o.features ? readFeatures(o.features, { dim: o.dim, key: o.key, rejectZeroRows: true }) : undefined;
       const n = knn?.n ?? features?.rows ?? 0;
-      const gt = o.labels ? readLabels(o.labels, { expectedCount: n }) : undefined;
+      const gt = o.labels ? readLabels(o.labels, { expectedCount: n, countOf: knn ? `kNN rows in ${o.knn}` : `feature rows in ${o.features}` }) : undefined;
       let tuned: ReturnType<typeof tuneThreshold> | undefined;
       if (o.tuneKnn || o.tuneLabels) {
         if (!o.tuneKnn || !o.tuneLabels) throw new Error('--tune-knn and --tune-labels go together (the labelled split to choose the threshold on)');
         if (method === 'kmeans') throw new Error('--tune-knn/--tune-labels choose a cosine threshold; kmeans has none');
         if (o.threshold !== undefined) throw new Error('give --threshold or --tune-knn/--tune-labels, not both');
         const tk = readKnn(o.tuneKnn);
-        tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n }), o);
+        tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n, countOf: `kNN rows in ${o.tuneKnn}` }), o);
       }
       const threshold = tuned?.threshold ?? o.threshold ?? (method === 'kmeans' ? undefined : DEFAULT_THRESHOLD[method]);
       const labels = clusterBaseline(method, knn, features, { ...o, threshold });

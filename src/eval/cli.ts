@@ -52,9 +52,9 @@ export function registerEval(program: Command): void {
       const ks = o.k ?? (o.dataset !== undefined ? DEFAULT_KS[o.dataset.toLowerCase()] : undefined);
       if (!ks) throw new Error(`give --k or --dataset (${Object.keys(DEFAULT_KS).join(', ')})${o.dataset ? `; unknown dataset "${o.dataset}"` : ''}`);
       const query = features(o.embeddings, o.dim, o.key);
-      const queryLabels = readLabels(o.labels, { expectedCount: query.rows });
+      const queryLabels = readLabels(o.labels, { expectedCount: query.rows, countOf: `rows in ${o.embeddings}` });
       const gallery = o.galleryEmbeddings ? features(o.galleryEmbeddings, o.dim, o.key) : undefined;
-      const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows }) : undefined;
+      const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows, countOf: `rows in ${o.galleryEmbeddings}` }) : undefined;
       const bar = progress('retrieval', query.rows, 'queries');
       const m = evaluateRetrieval({ query, queryLabels, gallery, galleryLabels }, {
         ks, onProgress: (n) => bar.update(n), kName: o.k ? '--k' : `--dataset ${o.dataset}: K`,
@@ -72,7 +72,7 @@ export function registerEval(program: Command): void {
     .option('--json', 'print JSON (keys in README) instead of a table')
     .action((o: ClusteringCli) => {
       const gt = readLabels(o.gt);
-      const pred = readLabels(o.pred, { expectedCount: gt.length });
+      const pred = readLabels(o.pred, { expectedCount: gt.length, countOf: `ground-truth labels in ${o.gt}` });
       const m = clusteringMetrics(gt, pred, { removeSingletons: o.removeSingletons });
       process.stdout.write(o.json ? toJson(m) + '\n' : formatClustering(m));
     });
@@ -90,7 +90,8 @@ export function registerEval(program: Command): void {
     .action((o: VerificationCli) => {
       const fars = o.far?.split(',').map(Number);
       if (fars && fars.some((x) => !(x > 0 && x < 1))) throw new Error(`--far must be numbers in (0, 1), got "${o.far}"`);
-      const m = evaluateVerification(features(o.embeddings, o.dim, o.key), readPairs(o.pairs), { folds: o.folds, fars });
+      const e = features(o.embeddings, o.dim, o.key);
+      const m = evaluateVerification(e, readPairs(o.pairs, { rows: e.rows, of: o.embeddings }), { folds: o.folds, fars });
       if (o.rocOut) {
         const lines = ['fpr,tpr,threshold', ...Array.from(m.roc.fpr, (f, i) => `${f},${m.roc.tpr[i]},${m.roc.thresholds[i]}`)];
         writeFileAtomic(o.rocOut, lines.join('\n') + '\n');

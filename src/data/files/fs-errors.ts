@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** What an fs error means for the user, in words ("permission denied"), falling back to its code. */
 export function fsReason(err: unknown): string {
@@ -29,4 +30,12 @@ export function makeDir(path: string): void {
   } catch (err) {
     throw fsError('create', path, err);
   }
+}
+
+/** Refuses, before any work, an output file whose folder does not exist or is no folder (`flag`: the user's option). */
+export function checkOutputFolder(path: string, flag: string): void {
+  const dir = dirname(path);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new Error(`${flag} ${path}: the folder ${dir} does not exist`);
+  if (!st.isDirectory()) throw new Error(`${flag} ${path}: ${dir} is not a folder`);
 }

@@ -10,5 +10,5 @@ export { readFeatures, writeFeatures, type ReadFeaturesOptions } from './feature
 export { readLabels, writeLabels, UNLABELLED } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
 export { readJsonFile } from './json-file.js';
-export { fsError, fsReason, makeDir } from './fs-errors.js';
+export { checkOutputFolder, fsError, fsReason, makeDir } from './fs-errors.js';
 export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';

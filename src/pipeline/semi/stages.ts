@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
+import { checkK } from '../../knn/prepare.js';
 import { trainNaan } from '../../models/naan/train.js';
 import { predictNaan } from '../../models/naan/predict.js';
 import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models/naan/checkpoint.js';
@@ -62,6 +63,7 @@ export class SemiContext {
 
 export async function splitStage(c: SemiContext): Promise<void> {
   const split = makeSplit(c.o, await c.dataset());
+  if (split.unlabelledIgnored > 0) process.stderr.write(`facet: ${split.unlabelledIgnored} unlabelled rows (label −1) ignored: in no class, part or evaluation of the loop\n`);
   c.run.writeJson('split.json', split);
 }
 
@@ -97,9 +99,9 @@ export async function embedStage(c: SemiContext): Promise<void> {
 export async function knnStage(c: SemiContext): Promise<void> {
   for (const name of ['labelled', 'unlabelled']) {
     const f = readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
-    const k = Math.min(c.o.knnK, f.rows);
+    checkK(c.o.knnK, f.rows, '--knn-k');
     const bar = progress(`kNN ${name}`, f.rows, 'rows');
-    const g = exactKnn(f, k, { onProgress: (done) => bar.update(done) });
+    const g = exactKnn(f, c.o.knnK, { onProgress: (done) => bar.update(done) });
     bar.stop();
     writeKnnLearnToCluster(c.file(`embeddings/${name}_knn.npz`), g);
   }
