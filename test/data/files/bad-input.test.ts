@@ -66,7 +66,7 @@ test('labels: count mismatch, non-integers, float npy', () => {
   writeFileSync(p, '1\n2\nthree\n');
   assert.throws(() => readLabels(p), /l\.meta: line 3 is not an integer label: "three"/);
   writeFileSync(p, '1\n2\n3\n');
-  assert.throws(() => readLabels(p, { expectedCount: 4 }), /l\.meta: 3 labels for 4 feature rows/);
+  assert.throws(() => readLabels(p, { expectedCount: 4 }), /l\.meta: 3 labels for 4 rows/);
   assert.throws(() => readLabels(good), /labels must be a 1-D array/);
   const f = join(dir, 'lf.npy');
   writeNpy(f, { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) });
