@@ -34,5 +34,7 @@ test('facet semi checks --knn-k and --naan-sample-hops before the first expensiv
   assert.match(hops.stderr, /--naan-sample-hops 30: must be < --knn-k 10/);
   const big = facet('semi', ...base, '--knn-k', '5000');
   assert.match(big.stderr, /--knn-k 5000: must be smaller than the \d+ labelled training rows/);
+  const margin = facet('semi', ...base, '--margin', '2');
+  assert.match(margin.stderr, /--margin: 2: ArcFace margins are meaningful/);
   assert.ok(!existsSync(join(dir, 'run', 'supervised')), 'trained before refusing');
 });

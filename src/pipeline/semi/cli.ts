@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../../compute/backend.js';
 import { intList, integer, nonNegativeInt, numberIn, positiveInt } from '../../cli/parse.js';
-import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import type { SemiSummary } from './report.js';
 import { runSemi } from './run.js';
@@ -72,6 +72,8 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean): SemiOptions {
     model: o.model ?? (sampleIsImage ? 'small-cnn' : 'mlp'), hidden: o.hidden, embeddingDim: o.embeddingSize, epochs: o.epochs,
     batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, milestones: [], seed: o.seed, evalKs: o.recall,
   };
+  // the training options are checked now, not when the supervised stage reaches them
+  validateTrainConfig(train);
   return {
     out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, dim: o.dim, key: o.key, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
     maxClasses: o.maxClasses, maxTestClasses: o.maxTestClasses, valFraction: o.valFraction, seed: o.seed, train,
