@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
@@ -68,6 +69,10 @@ export function registerNaanCommands(cluster: Command): void {
       const backend = await setupBackend(o.backend);
       const split = readSplit(o);
       if (!split.labels) throw new Error(`${o.features}: no labels; pass --labels`);
+      const resumed = o.resume && existsSync(o.out) ? loadCheckpoint(o.out) : undefined;
+      if (resumed && resumed.config.dim !== split.features.cols) {
+        throw new Error(`--resume: ${o.out} is for ${resumed.config.dim}-d features; --features ${o.features} are ${split.features.cols}-d`);
+      }
       const bars = naanTrainProgress();
       const t0 = Date.now();
       const width = split.knn.k - 1;
