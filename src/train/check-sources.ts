@@ -1,8 +1,5 @@
-import { UNLABELLED } from '../data/files/index.js';
 import type { TrainingSources } from './load-dataset.js';
-import type { SampleSource, Samples } from './samples.js';
-
-const labelledCount = (s: Samples | SampleSource) => { let n = 0; for (let i = 0; i < s.n; i++) if (s.labels[i] !== UNLABELLED) n++; return n; };
+import { countLabelled } from './samples.js';
 
 /** Warnings go to stderr; the data is legal but the run would not mean what the user expects. */
 const warn = (msg: string) => process.stderr.write(`warning: ${msg}\n`);
@@ -27,7 +24,7 @@ export function checkTrainingSources(s: TrainingSources, o: { dataset: string; r
   const name = o.testFeatures ? `--test-features ${o.testFeatures}` : `the test split of ${o.dataset}`;
   const [trainShape, testShape] = [s.train.sampleShape, test.sampleShape].map((x) => x.join('×'));
   if (trainShape !== testShape) throw new Error(`${name}: samples are ${testShape}${test.sampleShape.length === 1 ? '-d' : ''}, the training samples ${trainShape}${s.train.sampleShape.length === 1 ? '-d' : ''}`);
-  const gallery = s.gallery ? labelledCount(s.gallery) : labelledCount(test) - 1;
+  const gallery = s.gallery ? countLabelled(s.gallery.labels) : countLabelled(test.labels) - 1;
   const what = s.gallery ? `${gallery} gallery samples` : `${gallery + 1} labelled test samples (leave-one-out: ${gallery} candidates)`;
   for (const k of o.recall) if (k > gallery) throw new Error(`--recall ${k}: larger than the ${what}`);
 }

@@ -10,6 +10,13 @@ export interface Samples {
 
 export const sampleSize = (s: Samples) => s.sampleShape.reduce((a, b) => a * b, 1);
 
+/** How many labels are not −1. */
+export function countLabelled(labels: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== UNLABELLED) n++;
+  return n;
+}
+
 /** `s` without its unlabelled rows, and how many there were (no copy when there are none). */
 export function withoutUnlabelled(s: Samples): { samples: Samples; ignored: number } {
   const keep: number[] = [];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
-import { makeDir, UNLABELLED, writeFileAtomic } from '../data/files/index.js';
+import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
@@ -13,7 +13,7 @@ import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
 import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
-import { asSource, isSamples, type SampleSource, type Samples } from './samples.js';
+import { asSource, countLabelled, isSamples, type SampleSource, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
 
 /** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
@@ -289,9 +289,7 @@ export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource
   const d = model.embeddingDim;
   const e = await embedAll(model, s);
   // −1 rows are no candidates (evaluateRetrieval leaves them out): a K must fit the labelled rows
-  let labelled = 0;
-  for (let i = 0; i < (gallery ?? s).n; i++) if ((gallery ?? s).labels[i] !== UNLABELLED) labelled++;
-  const usable = ks.filter((k) => k < labelled);
+  const usable = ks.filter((k) => k < countLabelled((gallery ?? s).labels));
   const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
   const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
   return { ...Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR };

@@ -1,7 +1,7 @@
 import { UNLABELLED } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import { loadTrainingData } from '../../train/load-dataset.js';
-import { gatherRows, type Samples } from '../../train/samples.js';
+import { countLabelled, gatherRows, type Samples } from '../../train/samples.js';
 import type { SemiOptions } from './options.js';
 
 /** Which rows play which part: indices into the dataset's training split (labelled, unlabelled) and test split. */
@@ -62,7 +62,7 @@ export function makeSplit(o: SemiOptions, data: SourceData): SemiSplit {
   for (const [part, rows] of [['labelled', labelledRows.length], ['unlabelled', unlabelledRows.length]] as const) {
     if (o.knnK >= rows) throw new Error(`--knn-k ${o.knnK}: must be smaller than the ${rows} ${part} training rows (each node's neighbours include itself)`);
   }
-  const minus1 = (labels: Int32Array) => labels.reduce((n, y) => n + (y === UNLABELLED ? 1 : 0), 0);
+  const minus1 = (labels: Int32Array) => labels.length - countLabelled(labels);
   return {
     labelledRows, unlabelledRows,
     testRows: rowsOf(testFrom === 'test' ? data.test!.labels : data.train.labels, testSet),
