@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
+import { fsError } from '../data/files/index.js';
 
 /** Reads a run config (YAML or JSON) into a flat object of option values. */
 export function readConfigFile(path: string): Record<string, unknown> {
@@ -8,7 +9,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw new Error(`config ${fsError('read', path, err).message}`);
   }
   let value: unknown;
   try {
@@ -29,20 +30,72 @@ export function optionKey(name: string): string {
 }
 
 /**
- * Applies `--config FILE` to a command about to run: every value in the file becomes the option's
- * value unless the same option was given on the command line (flags override the file).
- * Unknown keys are an error, so a typo in a config never passes silently.
+ * A config value as the option's own flag would have produced it: booleans for flag options, and for
+ * options with a value the text the user would have typed (numbers as strings, lists joined by commas)
+ * run through the option's argParser, so the file gets exactly the flag's checks.
  */
-export function applyConfig(cmd: Command): void {
-  const path = cmd.optsWithGlobals().config as string | undefined;
-  if (!path) return;
+function configValue(opt: Option, value: unknown, previous: unknown, where: string): unknown {
+  const bad = (msg: string): never => { throw new Error(`${where}: ${msg}`); };
+  if (opt.isBoolean()) {
+    if (typeof value !== 'boolean') bad(`must be true or false, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  const text = Array.isArray(value) && value.every((v) => typeof v === 'number' || typeof v === 'string')
+    ? value.join(',')
+    : typeof value === 'number' || typeof value === 'string' ? String(value) : bad(`expected a value like its flag ${opt.flags} takes, got ${JSON.stringify(value)}`);
+  const parser = (opt as unknown as { parseArg?: (v: string, prev: unknown) => unknown }).parseArg;
+  let parsed: unknown = text;
+  if (parser) {
+    try {
+      parsed = parser(text, previous);
+    } catch (err) {
+      bad((err as Error).message);
+    }
+  }
+  // a list only where the flag itself takes a comma-separated list
+  if (Array.isArray(value) && !Array.isArray(parsed)) bad(`takes one value, not a list (got ${JSON.stringify(value)})`);
+  return parsed;
+}
+
+/**
+ * Applies `--config FILE` to a command before it parses its own arguments: every value in the file
+ * becomes the option's value (so it also satisfies a required option), and flags parsed afterwards
+ * override it. Unknown keys and wrong types are errors naming the key and the file.
+ */
+export function applyConfig(cmd: Command, path: string): void {
   const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   for (const [rawKey, value] of Object.entries(readConfigFile(path))) {
     const key = optionKey(rawKey);
-    if (!known.has(key)) {
-      throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
-    }
-    if (cmd.getOptionValueSource(key) === 'cli') continue;
-    cmd.setOptionValueWithSource(key, typeof value === 'number' ? String(value) : value, 'config');
+    const opt = known.get(key);
+    if (!opt) throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
+    cmd.setOptionValueWithSource(key, configValue(opt, value, cmd.getOptionValue(key), `config ${path}: "${rawKey}"`), 'config');
   }
+}
+
+/**
+ * Installs the config on every command that runs an action: a preSubcommand hook on each command with
+ * subcommands, so the values are in place before commander checks required options (its preAction
+ * hooks run only after that check).
+ */
+export function installConfigHooks(cmd: Command): void {
+  if (cmd.commands.length === 0) return;
+  cmd.hook('preSubcommand', (parent, sub) => {
+    const path = parent.optsWithGlobals().config as string | undefined;
+    if (path && sub.commands.length === 0) applyConfig(sub, path);
+  });
+  for (const sub of cmd.commands) installConfigHooks(sub);
+}
+
+/**
+ * A command's resolved option values under their flag names (what `--config` reads back), leaving out
+ * unset options and the `omit` flags (e.g. where the run goes, which a rerun chooses anew).
+ */
+export function resolvedOptions(cmd: Command, omit: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const opt of cmd.options) {
+    const flag = opt.long?.replace(/^--(no-)?/, '');
+    const value = cmd.getOptionValue(opt.attributeName());
+    if (flag && value !== undefined && !omit.includes(flag)) out[flag] = value;
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readJsonFile } from '../data/files/index.js';
 import type { Command } from 'commander';
 import { goldenKinds } from './golden-kinds.js';
 
@@ -15,12 +15,7 @@ export function runGolden(kind: string, casePath: string): unknown {
     const known = Object.keys(goldenKinds).sort().join(', ') || '(none yet)';
     throw new Error(`golden: unknown kind "${kind}" (known: ${known})`);
   }
-  let doc: { kind?: string; inputs?: unknown };
-  try {
-    doc = JSON.parse(readFileSync(casePath, 'utf8'));
-  } catch (err) {
-    throw new Error(`golden: ${casePath}: cannot read a JSON case (${(err as Error).message})`);
-  }
+  const doc = readJsonFile<{ kind?: string; inputs?: unknown }>(casePath);
   if (doc.kind !== undefined && doc.kind !== kind) {
     throw new Error(`golden: ${casePath} is a "${doc.kind}" case, not "${kind}"`);
   }

@@ -3,12 +3,12 @@ import { readFeatures, writeKnnLearnToCluster, writeKnnNaan } from '../data/file
 import { Random } from '../data/random.js';
 import { exactKnn, removeResumeDir } from '../knn/exact.js';
 import { hnswKnn, sampleRecall } from '../knn/hnsw.js';
-import { prepareFeatures } from '../knn/prepare.js';
+import { checkK, prepareFeatures } from '../knn/prepare.js';
 import { progress } from './progress.js';
 import { positiveInt } from './parse.js';
 
 interface KnnCliOptions {
-  features: string; dim?: number; k: number; method: string; out: string; naanOut?: string;
+  features: string; dim?: number; key?: string; k: number; method: string; out: string; naanOut?: string;
   normalize: boolean; m: number; efConstruction: number; efSearch: number; recallSample: number; seed: number;
 }
 
@@ -18,6 +18,7 @@ export function registerKnn(program: Command): void {
     .description('build a cosine kNN graph (self at column 0) in learn-to-cluster format, optionally NAAN format')
     .requiredOption('--features <file>', 'features: .npy, .npz or .bin (with --dim)')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz holding several (default: embs, features, feats, data, or the only one)')
     .option('--k <k>', 'neighbours per row, self included', positiveInt('--k'), 80)
     .option('--method <m>', 'exact (blocked BLAS search) or hnsw (hnswlib)', 'exact')
     .requiredOption('--out <file>', 'learn-to-cluster faiss_k_K.npz to write')
@@ -30,7 +31,8 @@ export function registerKnn(program: Command): void {
     .option('--seed <s>', 'seed for the hnsw graph and the recall sample', (v) => Number(v), 0)
     .action((o: KnnCliOptions) => {
       if (o.method !== 'exact' && o.method !== 'hnsw') throw new Error(`--method must be exact or hnsw, got "${o.method}"`);
-      const f = prepareFeatures(readFeatures(o.features, { dim: o.dim }), o.normalize, o.features);
+      const f = prepareFeatures(readFeatures(o.features, { dim: o.dim, key: o.key }), o.normalize, o.features);
+      checkK(o.k, f.rows, '--k');
       const t0 = Date.now();
       let summary: Record<string, unknown>;
       if (o.method === 'exact') {

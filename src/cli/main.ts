@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { applyConfig } from './config.js';
+import { installConfigHooks } from './config.js';
 import { registerCommands } from './commands.js';
 import { setThreads } from '../compute/index.js';
 
@@ -10,12 +10,12 @@ export function buildProgram(): Command {
     .option('--config <file>', 'YAML/JSON file of option values for the command (flags override it)')
     .option('--threads <n>', 'threads for the native kernels (default: all cores)', (v) => Number(v))
     .showHelpAfterError()
-    .hook('preAction', (root, action) => {
-      applyConfig(action);
+    .hook('preAction', (root) => {
       const n = root.opts().threads as number | undefined;
       if (n !== undefined) setThreads(n);
     });
   registerCommands(program);
+  installConfigHooks(program);
   return program;
 }
 

@@ -57,3 +57,12 @@ export function numberPair(flag: string, ordered: boolean): (v: string) => [numb
     return [xs[0], xs[1]];
   };
 }
+
+/** Comma-separated file paths ("lfw.bin,cfp_fp.bin"); a `--config` list arrives joined the same way. */
+export function pathList(flag: string): (v: string) => string[] {
+  return (v) => {
+    const xs = v.split(',').map((s) => s.trim()).filter(Boolean);
+    if (xs.length === 0) throw new InvalidArgumentError(`${flag} must name at least one file, got "${v}"`);
+    return xs;
+  };
+}

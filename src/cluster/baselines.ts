@@ -36,6 +36,7 @@ export function clusterBaseline(method: BaselineMethod, knn: KnnGraph | undefine
   if (method === 'kmeans') {
     if (!features) throw new Error('baseline kmeans: --features is required');
     if (o.clusters === undefined) throw new Error('baseline kmeans: --clusters is required');
+    if (o.clusters > features.rows) throw new Error(`--clusters ${o.clusters}: larger than the ${features.rows} feature rows`);
     return kMeans(features, { k: o.clusters, iterations: o.iterations ?? 20, seed });
   }
   if (!knn) throw new Error(`baseline ${method}: --knn is required`);

@@ -7,7 +7,7 @@ import { registerNaanCommands } from './naan-cli.js';
 import { writeClusterReport } from './cluster-report.js';
 
 interface BaselineCliOptions {
-  method: string; knn?: string; features?: string; dim?: number; labels?: string; out: string;
+  method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string;
   threshold?: number; k?: number; maxSize: number; step: number; maxIter: number;
   iterations: number; clusters?: number; seed: number; tuneKnn?: string; tuneLabels?: string;
 }
@@ -23,6 +23,7 @@ export function registerCluster(program: Command): void {
     .option('--knn <file>', 'kNN graph with distances (learn-to-cluster faiss_k_K.npz); graph methods')
     .option('--features <file>', 'features (.npy, .npz, .bin with --dim); kmeans')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz --features holding several')
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json, report.html')
     .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
@@ -40,16 +41,16 @@ export function registerCluster(program: Command): void {
       const method = o.method as BaselineMethod;
       const t0 = Date.now();
       const knn = o.knn ? readKnn(o.knn) : undefined;
-      const features = o.features ? readFeatures(o.features, { dim: o.dim }) : undefined;
+      const features = o.features ? readFeatures(o.features, { dim: o.dim, key: o.key, rejectZeroRows: true }) : undefined;
       const n = knn?.n ?? features?.rows ?? 0;
-      const gt = o.labels ? readLabels(o.labels, { expectedCount: n }) : undefined;
+      const gt = o.labels ? readLabels(o.labels, { expectedCount: n, countOf: knn ? `kNN rows in ${o.knn}` : `feature rows in ${o.features}` }) : undefined;
       let tuned: ReturnType<typeof tuneThreshold> | undefined;
       if (o.tuneKnn || o.tuneLabels) {
         if (!o.tuneKnn || !o.tuneLabels) throw new Error('--tune-knn and --tune-labels go together (the labelled split to choose the threshold on)');
         if (method === 'kmeans') throw new Error('--tune-knn/--tune-labels choose a cosine threshold; kmeans has none');
         if (o.threshold !== undefined) throw new Error('give --threshold or --tune-knn/--tune-labels, not both');
         const tk = readKnn(o.tuneKnn);
-        tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n }), o);
+        tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n, countOf: `kNN rows in ${o.tuneKnn}` }), o);
       }
       const threshold = tuned?.threshold ?? o.threshold ?? (method === 'kmeans' ? undefined : DEFAULT_THRESHOLD[method]);
       const labels = clusterBaseline(method, knn, features, { ...o, threshold });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
@@ -19,14 +20,23 @@ const pair = (flag: string) => (v: string): [number, number] => {
 };
 
 interface TrainCli {
-  features: string; knn: string; labels?: string; dim?: number; out: string; resume?: boolean; kHops?: [number, number];
+  features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; resume?: boolean; kHops?: [number, number];
   sampleHops?: number; stopAfter?: number; epochs: number; batchSize: number; nheads: number; lr: number; lrDecay: number; weightDecay: number;
   clip: number; seed: number; maxStepsPerEpoch?: number; checkpointEvery: number; backend: BackendName;
 }
 
 interface PredictCli {
-  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; kHops?: [number, number];
+  model: string; features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; kHops?: [number, number];
   edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
+}
+
+/** k1,k2 capped at the kNN file's `width` neighbours, as the help promises; a cap on the user's own value is said on stderr. */
+function cappedHops(hops: [number, number], width: number, given: boolean): [number, number] {
+  const capped: [number, number] = [Math.min(hops[0], width), Math.min(hops[1], width)];
+  if (given && (capped[0] !== hops[0] || capped[1] !== hops[1])) {
+    process.stderr.write(`warning: --k-hops ${hops.join(',')}: capped at ${capped.join(',')} (the kNN file has ${width} neighbours per row besides the point itself)\n`);
+  }
+  return capped;
 }
 
 /** `facet cluster train` and `facet cluster predict`: NAAN on a labelled split, then pseudo-labels for an unlabelled one. */
@@ -38,6 +48,7 @@ export function registerNaanCommands(cluster: Command): void {
     .requiredOption('--knn <file>', "NAAN split0_knn.npy or learn-to-cluster faiss_k_K.npz")
     .option('--labels <file>', 'labels .txt/.meta (needed unless the .npz holds them)')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz --features holding several')
     .requiredOption('--out <file>', 'checkpoint file (JSON)')
     .option('--resume', 'continue from --out')
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours (default NAAN\'s 100,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
@@ -58,10 +69,14 @@ export function registerNaanCommands(cluster: Command): void {
       const backend = await setupBackend(o.backend);
       const split = readSplit(o);
       if (!split.labels) throw new Error(`${o.features}: no labels; pass --labels`);
+      const resumed = o.resume && existsSync(o.out) ? loadCheckpoint(o.out) : undefined;
+      if (resumed && resumed.config.dim !== split.features.cols) {
+        throw new Error(`--resume: ${o.out} is for ${resumed.config.dim}-d features; --features ${o.features} are ${split.features.cols}-d`);
+      }
       const bars = naanTrainProgress();
       const t0 = Date.now();
       const width = split.knn.k - 1;
-      const kHops = o.kHops ?? [Math.min(100, width), Math.min(10, width)];
+      const kHops = cappedHops(o.kHops ?? [100, 10], width, o.kHops !== undefined);
       const r = trainNaan(split.features, split.knn, split.labels, {
         kHops, sampleHops: o.sampleHops ?? Math.min(120, width), stopAfterSteps: o.stopAfter, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
         lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
@@ -80,6 +95,7 @@ export function registerNaanCommands(cluster: Command): void {
     .requiredOption('--knn <file>', 'split1_knn.npy or faiss_k_K.npz')
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz --features holding several')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json, report.html')
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
     .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
@@ -93,10 +109,11 @@ export function registerNaanCommands(cluster: Command): void {
       const backend = await setupBackend(o.backend);
       const ck = loadCheckpoint(o.model);
       const split = readSplit(o);
+      if (ck.config.dim !== split.features.cols) throw new Error(`--model ${o.model} is for ${ck.config.dim}-d features; --features ${o.features} are ${split.features.cols}-d`);
       const t0 = Date.now();
       const width = split.knn.k - 1;
       const scored = predictNaan(paramsOf(ck), ck.config, split.features, split.knn, {
-        kHops: o.kHops ?? [Math.min(20, width), Math.min(10, width)], edgeHops: o.edgeHops ?? Math.min(20, width), batchSize: o.batchSize,
+        kHops: cappedHops(o.kHops ?? [20, 10], width, o.kHops !== undefined), edgeHops: o.edgeHops ?? Math.min(20, width), batchSize: o.batchSize,
         onProgress: naanPredictProgress(),
       });
       const predictSeconds = (Date.now() - t0) / 1000;

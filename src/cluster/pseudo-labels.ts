@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { writeFileAtomic, writeLabels } from '../data/files/index.js';
+import { makeDir, writeFileAtomic, writeLabels } from '../data/files/index.js';
 import { clusteringMetrics, type ClusteringMetrics } from '../eval/clustering.js';
 import { removeSingletons } from '../eval/unassigned.js';
 
@@ -47,7 +46,7 @@ export function pseudoLabelReport(labels: Int32Array, gt?: ArrayLike<number>): P
  * `labels_clean.txt` (NAAN's: singletons and −1 → −1, the rest renumbered 0..) and `report.json`.
  */
 export function writePseudoLabels(outDir: string, labels: Int32Array, report: PseudoLabelReport, extra: Record<string, unknown> = {}): void {
-  mkdirSync(outDir, { recursive: true });
+  makeDir(outDir);
   writeLabels(join(outDir, 'labels.txt'), labels);
   writeLabels(join(outDir, 'labels_clean.txt'), removeSingletons(labels).cleanLabels);
   writeFileAtomic(join(outDir, 'report.json'), JSON.stringify({ ...extra, ...report }, null, 2) + '\n');

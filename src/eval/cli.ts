@@ -22,7 +22,7 @@ export function toJson(value: unknown): string {
 }
 
 function features(path: string, dim?: number, key?: string): EmbeddingMatrix {
-  return readFeatures(path, { dim, key });
+  return readFeatures(path, { dim, key, rejectZeroRows: true });
 }
 
 interface RetrievalCli {
@@ -56,7 +56,8 @@ async function verificationMetrics(o: VerificationCli, fars: number[] | undefine
   }
   if (!o.embeddings || !o.pairs) throw new Error('give --embeddings and --pairs, or --bin with --run');
   if (o.flip) throw new Error('--flip needs --bin (it embeds the mirrored images)');
-  return evaluateVerification(features(o.embeddings, o.dim, o.key), readPairs(o.pairs), opts);
+  const e = features(o.embeddings, o.dim, o.key);
+  return evaluateVerification(e, readPairs(o.pairs, { rows: e.rows, of: o.embeddings }), opts);
 }
 
 export function registerEval(program: Command): void {
@@ -80,14 +81,15 @@ export function registerEval(program: Command): void {
       const ks = o.k ?? (o.dataset !== undefined ? DEFAULT_KS[o.dataset.toLowerCase()] : undefined);
       if (!ks) throw new Error(`give --k or --dataset (${Object.keys(DEFAULT_KS).join(', ')})${o.dataset ? `; unknown dataset "${o.dataset}"` : ''}`);
       const query = features(o.embeddings, o.dim, o.key);
-      const queryLabels = readLabels(o.labels, { expectedCount: query.rows });
+      const queryLabels = readLabels(o.labels, { expectedCount: query.rows, countOf: `rows in ${o.embeddings}` });
       const gallery = o.galleryEmbeddings ? features(o.galleryEmbeddings, o.dim, o.key) : undefined;
-      const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows }) : undefined;
+      const galleryLabels = o.galleryLabels && gallery ? readLabels(o.galleryLabels, { expectedCount: gallery.rows, countOf: `rows in ${o.galleryEmbeddings}` }) : undefined;
       const bar = progress('retrieval', query.rows, 'queries');
       const m = evaluateRetrieval({ query, queryLabels, gallery, galleryLabels }, {
-        ks, onProgress: (n) => bar.update(n),
+        ks, onProgress: (n) => bar.update(n), kName: o.k ? '--k' : `--dataset ${o.dataset}: K`,
       });
       bar.stop();
+      if (m.unlabelledIgnored > 0) process.stderr.write(`facet: ${m.unlabelledIgnored} unlabelled rows (label −1) ignored: neither queries nor gallery items\n`);
       process.stdout.write(o.json ? toJson(m) + '\n' : formatRetrieval(m));
     });
 
@@ -99,7 +101,7 @@ export function registerEval(program: Command): void {
     .option('--json', 'print JSON (keys in README) instead of a table')
     .action((o: ClusteringCli) => {
       const gt = readLabels(o.gt);
-      const pred = readLabels(o.pred, { expectedCount: gt.length });
+      const pred = readLabels(o.pred, { expectedCount: gt.length, countOf: `ground-truth labels in ${o.gt}` });
       const m = clusteringMetrics(gt, pred, { removeSingletons: o.removeSingletons });
       process.stdout.write(o.json ? toJson(m) + '\n' : formatClustering(m));
     });

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { VerificationPairs } from './verification.js';
 
-/** Reads a pairs file: one `idx1 idx2 same` per line (same = 1 or 0); blank and `#` lines skipped. */
-export function readPairs(path: string): VerificationPairs {
+/**
+ * Reads a pairs file: one `idx1 idx2 same` per line (same = 1 or 0); blank and `#` lines skipped.
+ * With `rows`, an index past the embeddings (`of`: their file) is an error naming the file's line.
+ */
+export function readPairs(path: string, embeddings?: { rows: number; of: string }): VerificationPairs {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -19,6 +22,9 @@ export function readPairs(path: string): VerificationPairs {
     const v = f.map(Number);
     if (f.length !== 3 || !v.every(Number.isInteger) || v[0] < 0 || v[1] < 0 || (v[2] !== 0 && v[2] !== 1)) {
       throw new Error(`${path}:${i + 1}: expected "idx1 idx2 same" (row indices, same = 0 or 1), got "${line}"`);
+    }
+    if (embeddings && Math.max(v[0], v[1]) >= embeddings.rows) {
+      throw new Error(`${path}:${i + 1}: row ${Math.max(v[0], v[1])} is past the ${embeddings.rows} rows of ${embeddings.of} (rows count from 0)`);
     }
     idx1.push(v[0]);
     idx2.push(v[1]);

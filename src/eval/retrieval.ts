@@ -1,4 +1,5 @@
 import { kernels } from '../compute/index.js';
+import { UNLABELLED } from '../data/files/index.js';
 import { denseLabels } from './dense-labels.js';
 import { l2NormalizeRows } from './normalize.js';
 import { checkEmbeddings, checkLabels } from './validate.js';
@@ -25,6 +26,8 @@ export interface RetrievalOptions {
   queryBlock?: number;
   /** Called after each block with the number of queries done. */
   onProgress?: (queriesDone: number) => void;
+  /** how errors name the cut-offs: the user's flag (e.g. "--k"); default "K" */
+  kName?: string;
 }
 
 /** The cut-offs each benchmark reports. */
@@ -55,6 +58,18 @@ export interface RetrievalMetrics {
   numLoneQueries: number;
   /** neighbours retrieved per query: max(K, largest R). */
   neighbours: number;
+  /** rows labelled −1 (unlabelled), queries and gallery together: neither queries nor gallery items */
+  unlabelledIgnored: number;
+}
+
+/** The rows of `m` whose label is not −1, with their labels (no copy when all are labelled). */
+function labelledRows(m: EmbeddingMatrix, labels: ArrayLike<number>): { m: EmbeddingMatrix; labels: ArrayLike<number>; ignored: number } {
+  const keep: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== UNLABELLED) keep.push(i);
+  if (keep.length === labels.length) return { m, labels, ignored: 0 };
+  const data = new Float32Array(keep.length * m.cols);
+  keep.forEach((r, i) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+  return { m: { data, rows: keep.length, cols: m.cols }, labels: Int32Array.from(keep, (r) => labels[r]), ignored: labels.length - keep.length };
 }
 
 /** The BroadFace reference's percentage: `100 * correct.float().mean()`, a float32 division. */
@@ -76,33 +91,38 @@ export function referencePercent(hits: number, n: number): number {
  * Deviation from pytorch-metric-learning < 2.0: R is not capped at 1023 (that cap came from faiss-gpu).
  */
 export function evaluateRetrieval(input: RetrievalInput, options: RetrievalOptions): RetrievalMetrics {
-  const { query, queryLabels } = input;
   const leaveOneOut = input.gallery === undefined;
-  const gallery = input.gallery ?? query;
-  const galleryLabels = input.galleryLabels ?? queryLabels;
   if (!leaveOneOut && input.galleryLabels === undefined) throw new Error('galleryLabels are required with a gallery');
-  checkEmbeddings('query embeddings', query.data, query.rows, query.cols);
-  checkLabels('query labels', queryLabels);
-  if (queryLabels.length !== query.rows) {
-    throw new Error(`query labels: ${queryLabels.length} labels for ${query.rows} embeddings`);
+  checkEmbeddings('query embeddings', input.query.data, input.query.rows, input.query.cols);
+  checkLabels('query labels', input.queryLabels);
+  if (input.queryLabels.length !== input.query.rows) {
+    throw new Error(`query labels: ${input.queryLabels.length} labels for ${input.query.rows} embeddings`);
   }
   if (!leaveOneOut) {
-    checkEmbeddings('gallery embeddings', gallery.data, gallery.rows, gallery.cols);
-    checkLabels('gallery labels', galleryLabels);
-    if (galleryLabels.length !== gallery.rows) {
-      throw new Error(`gallery labels: ${galleryLabels.length} labels for ${gallery.rows} embeddings`);
-    }
-    if (gallery.cols !== query.cols) {
-      throw new Error(`gallery embeddings have ${gallery.cols} dims but query embeddings ${query.cols}`);
-    }
+    const g = input.gallery!, gl = input.galleryLabels!;
+    checkEmbeddings('gallery embeddings', g.data, g.rows, g.cols);
+    checkLabels('gallery labels', gl);
+    if (gl.length !== g.rows) throw new Error(`gallery labels: ${gl.length} labels for ${g.rows} embeddings`);
+    if (g.cols !== input.query.cols) throw new Error(`gallery embeddings have ${g.cols} dims but query embeddings ${input.query.cols}`);
   }
+  // −1 rows have no class: neither queries nor gallery items (a hit on one could never count, and
+  // a gallery of them would only push real matches down)
+  const lq = labelledRows(input.query, input.queryLabels);
+  const lg = leaveOneOut ? lq : labelledRows(input.gallery!, input.galleryLabels!);
+  const { m: query, labels: queryLabels } = lq;
+  const { m: gallery, labels: galleryLabels } = lg;
+  const unlabelledIgnored = lq.ignored + (leaveOneOut ? 0 : lg.ignored);
+  if (query.rows === 0) throw new Error('query labels: every row is −1 (unlabelled): nothing to evaluate');
+  if (gallery.rows === 0) throw new Error('gallery labels: every row is −1 (unlabelled): nothing to search');
   const ks = options.ks;
   const galleryCount = leaveOneOut ? query.rows - 1 : gallery.rows;
-  if (ks.length === 0) throw new Error('K: give at least one value');
+  const kName = options.kName ?? 'K';
+  if (ks.length === 0) throw new Error(`${kName}: give at least one value`);
   for (const k of ks) {
-    if (!Number.isInteger(k) || k < 1) throw new Error(`K = ${k}: each K must be a positive integer`);
+    if (!Number.isInteger(k) || k < 1) throw new Error(`${kName} ${k}: each K must be a positive integer`);
     if (k > galleryCount) {
-      throw new Error(`K = ${k} is larger than the gallery (${galleryCount} items${leaveOneOut ? ', leave-one-out' : ''})`);
+      const ignored = unlabelledIgnored ? `, ${unlabelledIgnored} unlabelled rows ignored` : '';
+      throw new Error(`${kName} ${k}: larger than the gallery (${galleryCount} items${leaveOneOut ? ', leave-one-out' : ''}${ignored})`);
     }
   }
 
@@ -187,5 +207,6 @@ export function evaluateRetrieval(input: RetrievalInput, options: RetrievalOptio
     precisionAt1: scored ? p1Sum / scored : 0,
     numLoneQueries: numLone,
     neighbours: k,
+    unlabelledIgnored,
   };
 }

@@ -1,3 +1,5 @@
+import { firstZeroRow } from '../data/files/index.js';
+
 /** Input checks shared by the metrics: each throws one error naming the argument and what is wrong. */
 
 export function checkLabels(name: string, labels: ArrayLike<number>): void {
@@ -26,4 +28,6 @@ export function checkEmbeddings(name: string, data: ArrayLike<number>, rows: num
       throw new Error(`${name}: row ${Math.floor(i / dim)} column ${i % dim} is ${data[i]} (embeddings must be finite)`);
     }
   }
+  const zero = firstZeroRow({ data, rows, cols: dim });
+  if (zero >= 0) throw new Error(`${name}: row ${zero} is all zeros (cosine similarity is undefined)`);
 }

@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernels, type Kernels } from '../compute/index.js';
-import { writeFileAtomic, type KnnGraph, type Matrix } from '../data/files/index.js';
+import { makeDir, writeFileAtomic, type KnnGraph, type Matrix } from '../data/files/index.js';
 import { checkK } from './prepare.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -64,7 +64,7 @@ export function exactKnn(f: Matrix, k: number, o: ExactKnnOptions = {}): KnnGrap
 
 /** Opens (or creates) a resume folder; a folder made for other sizes is refused rather than mixed in. */
 function openResume(dir: string, shape: Record<string, number | string>): Set<number> {
-  mkdirSync(dir, { recursive: true });
+  makeDir(dir);
   const manifest = join(dir, 'manifest.json');
   const want = JSON.stringify(shape);
   if (existsSync(manifest)) {

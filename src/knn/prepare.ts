@@ -24,7 +24,8 @@ export function prepareFeatures(m: Matrix, normalize: boolean, name = 'features'
   return { data: out, rows, cols };
 }
 
-export function checkK(k: number, n: number): void {
-  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
-  if (k >= n) throw new Error(`k = ${k} must be smaller than the number of features (${n}): each row's neighbours include itself`);
+/** k columns per row, self at column 0: at least one real neighbour, and fewer columns than rows. `name`: the user's option. */
+export function checkK(k: number, n: number, name = 'k'): void {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`${name} ${k}: must be an integer ≥ 2 (column 0 is the point itself)`);
+  if (k >= n) throw new Error(`${name} ${k}: must be smaller than the number of features (${n}): each row's neighbours include itself`);
 }

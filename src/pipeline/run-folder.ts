@@ -1,8 +1,8 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../data/files/index.js';
+import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { kernels, threads } from '../compute/index.js';
 
 /**
@@ -16,7 +16,7 @@ export class RunFolder {
 
   constructor(dir: string, readonly config: Record<string, unknown>) {
     this.dir = resolve(dir);
-    mkdirSync(this.dir, { recursive: true });
+    makeDir(this.dir);
     this.writeJson('config.json', { ...config, environment: environment() });
   }
 

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../data/files/index.js';
+import { readJsonFile, writeFileAtomic } from '../data/files/index.js';
 
 /**
  * Everything a run needs to continue exactly: model parameters, each head's W and BroadFace queue,
@@ -57,7 +57,7 @@ export function saveCheckpoint(runDir: string, c: Checkpoint): void {
 export function loadCheckpoint(runDir: string): Checkpoint {
   const file = checkpointFile(runDir);
   if (!existsSync(file)) throw new Error(`${runDir}: no checkpoint.json there (not a facet train run folder)`);
-  const c = JSON.parse(readFileSync(file, 'utf8'), decode) as Checkpoint;
+  const c = readJsonFile<Checkpoint>(file, decode);
   if (c.version !== 2) throw new Error(`${file}: checkpoint version ${c.version} is not this facet's (2); train again or use the facet that wrote it`);
   return c;
 }

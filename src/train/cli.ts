@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { writeFileAtomic } from '../data/files/index.js';
-import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
+import { resolvedOptions } from '../cli/config.js';
+import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
+import { checkTrainingSources } from './check-sources.js';
 import { loadTrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
@@ -11,12 +13,12 @@ import { recallAtK, setParams, train } from './trainer.js';
 import { loadVerificationSets, verificationHook } from './verify-hook.js';
 
 interface TrainCliOptions {
-  dataset: string; root?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
+  dataset: string; root?: string; dim?: number; key?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
   loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string | string[]; selectBy: 'val' | 'verify';
+  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
 }
 
 const num = (flag: string) => (v: string) => {
@@ -34,7 +36,9 @@ export function registerTrain(program: Command): void {
     .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH, insightface:DIR (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
-    .option('--labels <file>', 'labels of features:PATH')
+    .option('--dim <d>', 'row length of a raw .bin features:PATH (and --test-features)', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz features:PATH (and --test-features) holding several')
+    .option('--labels <file>', 'labels of features:PATH (−1 = unlabelled: left out of training)')
     .option('--test-features <file>', 'test features for the final Recall@K')
     .option('--test-labels <file>', 'labels of --test-features')
     .option('--limit <n>', 'use the first n training (and test) samples only', positiveInt('--limit'))
@@ -59,19 +63,20 @@ export function registerTrain(program: Command): void {
     .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
     .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
-    .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)')
+    .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)', pathList('--verify'))
     .option('--select-by <what>', 'what selects the best epoch: val (validation MAP@R) or verify (mean --verify accuracy)', 'val')
     .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegativeInt('--checkpoint-every'), 0)
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
-    .action(async (o: TrainCliOptions) => {
+    .action(async (o: TrainCliOptions, cmd: Command) => {
       if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
-      // comma-separated on the command line; a list or a comma-separated string in --config
-      const verifyPaths = [o.verify ?? []].flat().flatMap((v) => String(v).split(',')).filter(Boolean);
+      const verifyPaths = o.verify ?? [];
       if (o.selectBy === 'verify' && verifyPaths.length === 0) throw new Error('--select-by verify needs --verify FILES');
       const backend = await setupBackend(o.backend);
-      const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
+      const sources = await loadTrainingSources(o.dataset, o);
+      checkTrainingSources(sources, o);
+      const { train: tr, val, numClasses, test, gallery } = sources;
       // decoded once, before the first step, so a bad file stops the run at once
       const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, tr.sampleShape) : undefined;
       const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify' });
@@ -82,14 +87,15 @@ export function registerTrain(program: Command): void {
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, epochHook });
+      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, epochHook,
+        runConfig: resolvedOptions(cmd, ['out', 'resume']) });
       const evalTest = test && !r.interrupted;
       const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
       if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
       const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
       const result = {
-        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
+        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
         test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
         validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
       };

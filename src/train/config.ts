@@ -58,6 +58,13 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (!(c.lr > 0)) bad('lr', `must be positive, got ${c.lr}`);
   if (c.headLr !== undefined && !(c.headLr > 0)) bad('head-lr', `must be positive, got ${c.headLr}`);
   if (!(c.scale > 0)) bad('scale', `must be positive, got ${c.scale}`);
+  // ArcFace adds m to the angle: beyond π/2 the target logit can exceed no other; CosFace subtracts m from a cosine in [−1, 1]
+  if (c.margin !== undefined) {
+    const cos = c.loss === 'cosface';
+    if (!(c.margin >= 0 && c.margin < (cos ? 1 : Math.PI / 2))) {
+      bad('margin', `${c.margin}: ${cos ? 'CosFace' : 'ArcFace'} margins are meaningful in [0, ${cos ? '1' : 'π/2 ≈ 1.571'}) (usual: ${cos ? '0.35' : '0.5'})`);
+    }
+  }
   if (!(c.weightDecay >= 0)) bad('weight-decay', `must be ≥ 0, got ${c.weightDecay}`);
   if (!c.hidden.every(positiveInt)) bad('hidden', `widths must be positive integers, got ${c.hidden.join(',')}`);
   if (!Number.isInteger(c.seed)) bad('seed', `must be an integer, got ${c.seed}`);

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { writeLabels, writeNpy } from '../data/files/index.js';
+import { checkOutputFolder, writeLabels, writeNpy } from '../data/files/index.js';
+import { positiveInt } from '../cli/parse.js';
 import { embedBatchesWithProgress, embedWithProgress } from '../cli/embed-progress.js';
 import { openOnnxEmbedder } from '../models/onnx-embedder.js';
 import { loadTrainingData } from './load-dataset.js';
 import { loadTrainedModel } from './trained-model.js';
 
-interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; split: 'train' | 'test'; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
+interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: 'train' | 'test'; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
 
 /** `facet embed`: L2-normalised embeddings of a dataset split by a trained run or an ONNX model, for kNN and clustering. */
 export function registerEmbed(program: Command): void {
@@ -18,6 +19,8 @@ export function registerEmbed(program: Command): void {
     .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root) or features:PATH (with --labels)')
     .option('--root <dir>', 'dataset folder')
     .option('--labels <file>', 'labels of features:PATH')
+    .option('--dim <d>', 'row length of a raw .bin features:PATH', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz features:PATH holding several')
     .option('--split <name>', 'train or test', 'test')
     .option('--epoch <which>', 'last, or best (the validation-selected epoch)', 'last')
     .requiredOption('--out <file>', 'embeddings .npy (n × d float32)')
@@ -27,6 +30,8 @@ export function registerEmbed(program: Command): void {
       if (o.split !== 'train' && o.split !== 'test') throw new Error(`--split: train or test, got "${o.split}"`);
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
       if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('facet embed: give exactly one of --run RUN or --onnx MODEL.onnx');
+      checkOutputFolder(o.out, '--out');
+      if (o.labelsOut) checkOutputFolder(o.labelsOut, '--labels-out');
       await setupBackend(o.backend);
       const data = await loadTrainingData(o.dataset, o);
       const s = o.split === 'train' ? data.train : data.test;

@@ -1,7 +1,7 @@
-import { readFeatures, readLabels } from '../data/files/index.js';
+import { firstZeroRow, readFeatures, readLabels } from '../data/files/index.js';
 import { DATASET_NAMES, openDataset } from '../data/datasets/index.js';
 import { datasetSource } from './dataset-source.js';
-import { splitByClass, type SampleSource, type Samples } from './samples.js';
+import { splitByClass, withoutUnlabelled, type SampleSource, type Samples } from './samples.js';
 
 /** Datasets small enough to hold decoded in memory, read through src/data/datasets. */
 const IN_MEMORY = ['fashion-mnist', 'glyphs'];
@@ -13,9 +13,14 @@ async function inMemorySplit(dataset: string, root: string | undefined, split: s
   return { x: b.x, n: ds.items.length, sampleShape: ds.imageShape, labels: Int32Array.from(b.labels, (l) => Number(ds.classIds[l])) };
 }
 
-function features(featuresPath: string, labelsPath: string | undefined, flag: string): Samples {
+/** How features:PATH files are read: --dim of a .bin, --key of an .npz. */
+export interface FeatureFileOptions { dim?: number; key?: string }
+
+function features(featuresPath: string, labelsPath: string | undefined, flag: string, read: FeatureFileOptions): Samples {
   if (!labelsPath) throw new Error(`${flag} ${featuresPath} needs labels (--labels / --test-labels)`);
-  const m = readFeatures(featuresPath);
+  const m = readFeatures(featuresPath, read);
+  const zero = firstZeroRow(m);
+  if (zero >= 0) process.stderr.write(`warning: ${featuresPath}: row ${zero} is all zeros (a feature vector with no information)\n`);
   const labels = readLabels(labelsPath);
   if (labels.length !== m.rows) throw new Error(`${labelsPath}: ${labels.length} labels for ${m.rows} feature rows in ${featuresPath}`);
   return { x: m.data, n: m.rows, sampleShape: [m.cols], labels };
@@ -25,11 +30,12 @@ function features(featuresPath: string, labelsPath: string | undefined, flag: st
  * Training and (when the dataset has one) test samples, in memory: Fashion-MNIST (Debian's copy
  * unless --root), the glyph benchmark (--root of `facet data glyphs`), or precomputed features.
  */
-export async function loadTrainingData(dataset: string, o: { root?: string; labels?: string; testFeatures?: string; testLabels?: string }): Promise<{ train: Samples; test?: Samples }> {
+export async function loadTrainingData(dataset: string, o: { root?: string; labels?: string; testFeatures?: string; testLabels?: string } & FeatureFileOptions): Promise<{ train: Samples; test?: Samples }> {
   if (IN_MEMORY.includes(dataset)) return { train: await inMemorySplit(dataset, o.root, 'train'), test: await inMemorySplit(dataset, o.root, 'test') };
   if (dataset.startsWith('features:')) {
-    const train = features(dataset.slice('features:'.length), o.labels, '--dataset features:');
-    const test = o.testFeatures ? features(o.testFeatures, o.testLabels, '--test-features') : undefined;
+    const read = { dim: o.dim, key: o.key };
+    const train = features(dataset.slice('features:'.length), o.labels, '--dataset features:', read);
+    const test = o.testFeatures ? features(o.testFeatures, o.testLabels, '--test-features', read) : undefined;
     return { train, test };
   }
   if (!streams(dataset)) {
@@ -46,9 +52,11 @@ export interface TrainingSources {
   /** test queries; with `gallery`, the In-Shop query/gallery protocol, else leave-one-out */
   test?: Samples | SampleSource;
   gallery?: SampleSource;
+  /** training rows labelled −1 (unlabelled), left out of training and validation */
+  unlabelledIgnored: number;
 }
 
-export interface SourceOptions { root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number; valFraction: number; seed: number; imageSize?: number }
+export interface SourceOptions extends FeatureFileOptions { root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number; valFraction: number; seed: number; imageSize?: number }
 
 const IMAGE_FILES = ['sop', 'inshop', 'cub', 'cars'];
 /** datasets decoded batch by batch from disk: image files, and insightface RecordIO */
@@ -63,8 +71,9 @@ const streams = (dataset: string) => IMAGE_FILES.includes(dataset) || dataset.st
 export async function loadTrainingSources(dataset: string, o: SourceOptions): Promise<TrainingSources> {
   if (!streams(dataset)) {
     const data = await loadTrainingData(dataset, o);
-    const { train, val, numClasses } = splitByClass(limitSamples(data.train, o.limit), o.valFraction);
-    return { train, val, numClasses, test: data.test && limitSamples(data.test, o.limit) };
+    const { samples, ignored } = withoutUnlabelled(limitSamples(data.train, o.limit));
+    const { train, val, numClasses } = splitByClass(samples, o.valFraction);
+    return { train, val, numClasses, test: data.test && limitSamples(data.test, o.limit), unlabelledIgnored: ignored };
   }
   if (o.limit !== undefined) throw new Error(`--limit applies to in-memory datasets; ${dataset} streams its images`);
   if (o.imageSize && dataset.startsWith('insightface:')) throw new Error(`--image-size does not apply to ${dataset}: its aligned faces are used at the size its property file gives (repack with facet data pack --image-size)`);
@@ -81,11 +90,11 @@ export async function loadTrainingSources(dataset: string, o: SourceOptions): Pr
       const global = Int32Array.from(ds.items, (it) => { const id = ds.classIds[it.label]; if (!ids.has(id)) ids.set(id, ids.size); return ids.get(id)!; });
       return { ...src, labels: global, rows: async (idx: ArrayLike<number>, opt: { train: boolean; epoch: number }) => ({ x: (await src.rows(idx, opt)).x, labels: Int32Array.from(idx, (i) => global[i]) }) };
     };
-    return { train: datasetSource(fit), val, numClasses: fit.classes, test: relabel(query), gallery: relabel(gallery) };
+    return { train: datasetSource(fit), val, numClasses: fit.classes, test: relabel(query), gallery: relabel(gallery), unlabelledIgnored: 0 };
   }
   let test: SampleSource | undefined;
   try { test = datasetSource(open('test')); } catch { test = undefined; }
-  return { train: datasetSource(fit), val, numClasses: fit.classes, test };
+  return { train: datasetSource(fit), val, numClasses: fit.classes, test, unlabelledIgnored: 0 };
 }
 
 /** The first `limit` samples (quick runs). */

@@ -1,3 +1,5 @@
+import { UNLABELLED } from '../data/files/index.js';
+
 /** Labelled samples in memory: n inputs of `sampleShape` (row-major) and their labels. */
 export interface Samples {
   x: Float32Array;
@@ -7,6 +9,21 @@ export interface Samples {
 }
 
 export const sampleSize = (s: Samples) => s.sampleShape.reduce((a, b) => a * b, 1);
+
+/** How many labels are not −1. */
+export function countLabelled(labels: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== UNLABELLED) n++;
+  return n;
+}
+
+/** `s` without its unlabelled rows, and how many there were (no copy when there are none). */
+export function withoutUnlabelled(s: Samples): { samples: Samples; ignored: number } {
+  const keep: number[] = [];
+  for (let i = 0; i < s.n; i++) if (s.labels[i] !== UNLABELLED) keep.push(i);
+  if (keep.length === s.n) return { samples: s, ignored: 0 };
+  return { samples: { ...gatherRows(s, keep), n: keep.length, sampleShape: s.sampleShape }, ignored: s.n - keep.length };
+}
 
 /** Copies the rows `idx` of `s` (a mini-batch). */
 export function gatherRows(s: Samples, idx: ArrayLike<number>): { x: Float32Array; labels: Int32Array } {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
+import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
@@ -12,7 +13,7 @@ import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
 import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
-import { asSource, isSamples, type SampleSource, type Samples } from './samples.js';
+import { asSource, countLabelled, isSamples, type SampleSource, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
 
 /** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
@@ -45,6 +46,8 @@ export interface TrainOptions {
   backboneWeights?: string;
   /** stop (with a checkpoint) after this many steps in total: interruption, for tests */
   stopAfterSteps?: number;
+  /** what a new run writes as config.json (facet train: its options under their flag names, which --config reads back); default `config` */
+  runConfig?: Record<string, unknown>;
   /** runs after each epoch (after validation): an entry of the epoch's metrics row, and maybe the score that selects the best epoch */
   epochHook?: EpochHook;
 }
@@ -85,7 +88,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   validateTrainConfig(c);
   checkLabels(o.train, o.numClasses, 'training');
   if (o.extraHead) checkLabels(o.extraHead.samples, o.extraHead.numClasses, 'second-head');
-  mkdirSync(o.runDir, { recursive: true });
+  makeDir(o.runDir);
   const metricsPath = join(o.runDir, 'metrics.jsonl');
   const ckpt = o.resume ? loadCheckpoint(o.runDir) : undefined;
   if (ckpt) checkSameConfig(ckpt, c, o.runDir, o.extraHead !== undefined);
@@ -117,7 +120,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     truncateLines(metricsPath, ckpt.metricsLines);
   } else {
     writeFileSync(metricsPath, '');
-    writeFileSync(join(o.runDir, 'config.json'), JSON.stringify(c, null, 2) + '\n');
+    writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(o.runConfig ?? c, null, 2) + '\n');
   }
 
   const save = () => saveCheckpoint(o.runDir, snapshot());
@@ -303,7 +306,8 @@ function concat(xs: Float32Array[]): Float32Array {
 export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource, ks: number[], gallery?: SampleSource): Promise<Record<string, number>> {
   const d = model.embeddingDim;
   const e = await embedAll(model, s);
-  const usable = ks.filter((k) => k < (gallery ?? s).n);
+  // −1 rows are no candidates (evaluateRetrieval leaves them out): a K must fit the labelled rows
+  const usable = ks.filter((k) => k < countLabelled((gallery ?? s).labels));
   const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
   const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
   return { ...Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR };

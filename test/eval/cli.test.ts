@@ -23,11 +23,11 @@ test('facet eval retrieval/clustering/verification: tables, JSON keys, clear err
   assert.equal(ret.status, 0, ret.stderr);
   const r = JSON.parse(ret.stdout);
   assert.deepEqual(r.hits, [4, 4]);
-  assert.deepEqual(Object.keys(r).sort(), ['hits', 'ks', 'mapAtR', 'mode', 'neighbours', 'numLoneQueries', 'numQueries', 'precisionAt1', 'rPrecision', 'recall', 'recallReference']);
+  assert.deepEqual(Object.keys(r).sort(), ['hits', 'ks', 'mapAtR', 'mode', 'neighbours', 'numLoneQueries', 'numQueries', 'precisionAt1', 'rPrecision', 'recall', 'recallReference', 'unlabelledIgnored']);
   const table = facet('eval', 'retrieval', '--embeddings', f('e.npy'), '--labels', f('l.meta'), '--k', '1');
   assert.match(table.stdout, /Recall@1\s+100\.00/);
   const bigK = facet('eval', 'retrieval', '--embeddings', f('e.npy'), '--labels', f('l.meta'), '--dataset', 'sop');
-  assert.match(bigK.stderr, /K = 10 is larger than the gallery \(3 items/);
+  assert.match(bigK.stderr, /--dataset sop: K 10: larger than the gallery \(3 items/);
 
   const clu = facet('eval', 'clustering', '--gt', f('l.meta'), '--pred', f('pred.meta'), '--json');
   assert.equal(clu.status, 0, clu.stderr);

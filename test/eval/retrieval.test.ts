@@ -50,7 +50,7 @@ test('recallReference reproduces the reference float32 mean, recall the exact pe
 test('bad input gets a clear error', () => {
   const e = m([[1, 0], [0, 1], [1, 1]]);
   assert.throws(() => evaluateRetrieval({ query: e, queryLabels: [0, 1] }, { ks: [1] }), /query labels: 2 labels for 3 embeddings/);
-  assert.throws(() => evaluateRetrieval({ query: e, queryLabels: [0, 1, 1] }, { ks: [3] }), /K = 3 is larger than the gallery \(2 items, leave-one-out\)/);
+  assert.throws(() => evaluateRetrieval({ query: e, queryLabels: [0, 1, 1] }, { ks: [3] }), /K 3: larger than the gallery \(2 items, leave-one-out\)/);
   assert.throws(() => evaluateRetrieval({ query: m([[1, NaN], [0, 1]]), queryLabels: [0, 0] }, { ks: [1] }), /row 0 column 1 is NaN/);
   assert.throws(() => evaluateRetrieval({ query: { data: new Float32Array(0), rows: 0, cols: 2 }, queryLabels: [] }, { ks: [1] }), /empty/);
   assert.throws(() => evaluateRetrieval({ query: e, queryLabels: [0, 1, 1], gallery: m([[1, 0, 0]]), galleryLabels: [0] }, { ks: [1] }), /3 dims but query embeddings 2/);

@@ -92,7 +92,7 @@ test('synthetic faces: exact size, long tail, unit norm, realistic neighbour pre
 test('bad input: zero rows, NaN rows, k ≥ N', () => {
   assert.throws(() => prepareFeatures({ data: Float32Array.from([1, 0, 0, 0]), rows: 2, cols: 2 }, true), /row 1 is all zeros/);
   assert.throws(() => prepareFeatures({ data: Float32Array.from([1, NaN, 0, 1]), rows: 2, cols: 2 }, true), /row 0 holds NaN/);
-  assert.throws(() => exactKnn(features, features.rows), /must be smaller than the number of features/);
+  assert.throws(() => exactKnn(features, features.rows), /k \d+: must be smaller than the number of features/);
 });
 
 test('facet knn writes the learn-to-cluster and NAAN files and removes its resume folder', () => {

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fsError } from './fs-errors.js';
 
 /** Appends bytes (or UTF-8 text) to the file being written. */
 export type WriteChunk = (chunk: Uint8Array | string) => void;
@@ -20,7 +21,7 @@ export interface AtomicFile {
  */
 export function openFileAtomic(path: string): AtomicFile {
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const fail = (err: unknown) => new Error(`${path}: cannot write (${(err as Error).message})`);
+  const fail = (err: unknown) => fsError('write', path, err);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
@@ -31,7 +32,11 @@ export function openFileAtomic(path: string): AtomicFile {
   const abort = () => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the folder itself is unusable (not a folder, gone): there is no temporary file to remove
+    }
   };
   return {
     get bytes() { return bytes; },
@@ -75,8 +80,8 @@ export function writeFileAtomicWith(path: string, produce: (write: WriteChunk) =
     produce(file.write);
   } catch (err) {
     file.abort();
-    if ((err as Error).message.startsWith(`${path}: cannot write`)) throw err;
-    throw new Error(`${path}: cannot write (${(err as Error).message})`);
+    if ((err as Error).message?.startsWith(`${path}: cannot write`)) throw err;
+    throw fsError('write', path, err);
   }
   file.commit();
 }

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { fsError } from './fs-errors.js';
 import { readNpy } from './npy.js';
 import { readNpz } from './npz.js';
 import { readFeatures } from './features.js';
@@ -94,7 +95,7 @@ export function describeFile(path: string, opts: { dim?: number } = {}): FileDes
   try {
     bytes = statSync(path).size;
   } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw fsError('open', path, err);
   }
   const ext = extname(path).toLowerCase();
   const described = (format: 'npy' | 'npz' | 'bin', arrays: Record<string, ArrayDescription>): FileDescription =>

@@ -1,10 +1,10 @@
-import { closeSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { readNpy, writeNpy } from './npy.js';
 import { allocForRead, openForReading, readInto } from './read-into.js';
 import { readNpz } from './npz.js';
-import { firstNonFiniteRow, type Matrix } from './matrix.js';
+import { firstNonFiniteRow, firstZeroRow, type Matrix } from './matrix.js';
 import type { NdArray } from './ndarray.js';
 
 export interface ReadFeaturesOptions {
@@ -14,6 +14,8 @@ export interface ReadFeaturesOptions {
   key?: string;
   /** accept NaN/Inf (for inspection); otherwise they are an error naming the row */
   allowNonFinite?: boolean;
+  /** refuse all-zero rows (for anything ranked by cosine similarity), naming the first */
+  rejectZeroRows?: boolean;
 }
 
 /** A 2-D float array as a float32 Matrix (float64 converted). */
@@ -34,8 +36,10 @@ function pickKey(arrays: Record<string, NdArray>, name: string, key?: string): s
   const preferred = ['embs', 'features', 'feats', 'data'].find((k) => k in arrays);
   if (preferred) return preferred;
   if (keys.length === 1) return keys[0];
-  throw new Error(`${name}: several arrays (${keys.join(', ')}); say which with a key`);
+  throw new Error(`${name}: several arrays (${keys.join(', ')}); say which with --key NAME`);
 }
+
+const isDirectory = (path: string) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 
 function readBin(path: string, dim: number | undefined): Matrix {
   if (dim === undefined || !Number.isInteger(dim) || dim <= 0) {
@@ -58,6 +62,7 @@ function readBin(path: string, dim: number | undefined): Matrix {
 
 /** Reads a feature matrix from .npy, .npz or learn-to-cluster .bin (float64 is converted to float32). */
 export function readFeatures(path: string, opts: ReadFeaturesOptions = {}): Matrix {
+  if (isDirectory(path)) throw new Error(`${path}: is a directory, expected a .npy, .npz or .bin file`);
   const ext = extname(path).toLowerCase();
   let m: Matrix;
   if (ext === '.bin') m = readBin(path, opts.dim);
@@ -74,6 +79,10 @@ export function readFeatures(path: string, opts: ReadFeaturesOptions = {}): Matr
   if (!opts.allowNonFinite) {
     const bad = firstNonFiniteRow(m);
     if (bad >= 0) throw new Error(`${path}: row ${bad} holds NaN or Inf`);
+  }
+  if (opts.rejectZeroRows) {
+    const zero = firstZeroRow(m);
+    if (zero >= 0) throw new Error(`${path}: row ${zero} is all zeros (cosine similarity is undefined)`);
   }
   return m;
 }

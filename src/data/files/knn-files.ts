@@ -48,10 +48,14 @@ export function readKnn(path: string): KnnGraph {
     }
   }
   checkIndices(path, indices, n);
+  const bad = distances.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${path}: row ${Math.floor(bad / k)} column ${bad % k}: distance ${distances[bad]} (distances must be finite, 1 − cosine)`);
   return { n, k, indices, distances };
 }
 
 function checkIndices(path: string, indices: Int32Array, n: number): void {
+  const k = indices.length / n;
+  if (k > n) throw new Error(`${path}: ${k} neighbours per row but only ${n} rows (a row has at most ${n} neighbours, itself included)`);
   for (let i = 0; i < indices.length; i++) {
     const v = indices[i];
     if (v < -1 || v >= n) throw new Error(`${path}: neighbour index ${v} at row ${Math.floor(i / (indices.length / n))} is outside 0…${n - 1}`);

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { fsError } from './fs-errors.js';
 import { readNpy } from './npy.js';
 import { numberAt } from './ndarray.js';
 
+/** The label of an unlabelled row (README: label files); such rows are no class, in training or evaluation. */
+export const UNLABELLED = -1;
+
 export interface ReadLabelsOptions {
-  /** the number of feature rows the labels belong to; a different count is an error */
+  /** the number of rows the labels belong to; a different count is an error */
   expectedCount?: number;
+  /** what those rows are, for the error: "rows in emb.npy", "kNN rows in faiss_k_80.npz" */
+  countOf?: string;
 }
 
 function parseText(path: string): Int32Array {
@@ -14,13 +20,15 @@ function parseText(path: string): Int32Array {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw fsError('open', path, err);
   }
   const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
+  // trailing blank lines (and whitespace) end the file; a blank line in the middle is an error below
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   const out = new Int32Array(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i].trim();
+    if (s === '') throw new Error(`${path}: line ${i + 1} is blank (one integer label per line; −1 for an unlabelled row)`);
     if (!/^-?\d+$/.test(s)) throw new Error(`${path}: line ${i + 1} is not an integer label: "${s.slice(0, 40)}"`);
     const v = Number(s);
     if (v < -1 || v > 0x7fffffff) throw new Error(`${path}: line ${i + 1}: label ${s} out of range (−1 … 2^31−1)`);
@@ -49,7 +57,7 @@ export function readLabels(path: string, opts: ReadLabelsOptions = {}): Int32Arr
   const labels = extname(path).toLowerCase() === '.npy' ? fromNpy(path) : parseText(path);
   if (labels.length === 0) throw new Error(`${path}: no labels`);
   if (opts.expectedCount !== undefined && labels.length !== opts.expectedCount) {
-    throw new Error(`${path}: ${labels.length} labels for ${opts.expectedCount} feature rows`);
+    throw new Error(`${path}: ${labels.length} labels for ${opts.expectedCount} ${opts.countOf ?? 'rows'}`);
   }
   return labels;
 }

@@ -23,3 +23,15 @@ export function firstNonFiniteRow(m: Matrix): number {
   }
   return -1;
 }
+
+/** First row whose values are all zero (no direction: cosine similarity is undefined), or -1. */
+export function firstZeroRow(m: { data: ArrayLike<number>; rows: number; cols: number }): number {
+  const { data, rows, cols } = m;
+  for (let r = 0; r < rows; r++) {
+    let j = r * cols;
+    const end = j + cols;
+    while (j < end && data[j] === 0) j++;
+    if (j === end) return r;
+  }
+  return -1;
+}

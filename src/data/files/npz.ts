@@ -12,8 +12,13 @@ function checkCrc(bytes: Uint8Array, m: ZipMember, name: string): void {
   if (crc32(bytes) !== m.crc) throw new Error(`${name}: damaged (CRC mismatch)`);
 }
 
-function readMember(fd: number, m: ZipMember, name: string): NdArray {
+/** deflate expands at most ~1032:1, so a larger stated size is a damaged directory (and would be a huge allocation) */
+const MAX_DEFLATE_RATIO = 1032;
+
+function readMember(fd: number, m: ZipMember, fileSize: number, name: string): NdArray {
   const start = memberDataOffset(fd, m, name);
+  if (start + m.compressedSize > fileSize) throw new Error(`${name}: damaged zip entry (its data runs past the end of the file: truncated?)`);
+  if (m.method === 8 && m.size > m.compressedSize * MAX_DEFLATE_RATIO + 1024) throw new Error(`${name}: damaged zip entry (impossible uncompressed size ${m.size})`);
   if (m.method === 0) {
     if (m.size !== m.compressedSize) throw new Error(`${name}: damaged zip entry (stored sizes differ)`);
     // stored: the array goes from disk into its final buffer. Its CRC is not checked (a second pass over
@@ -43,10 +48,11 @@ function readMember(fd: number, m: ZipMember, name: string): NdArray {
 export function readNpz(path: string): Record<string, NdArray> {
   const fd = openForReading(path);
   try {
-    const members = listZipMembers(fd, fstatSync(fd).size, path);
+    const size = fstatSync(fd).size;
+    const members = listZipMembers(fd, size, path);
     const out: Record<string, NdArray> = {};
     for (const m of members) {
-      if (m.name.endsWith('.npy')) out[m.name.slice(0, -4)] = readMember(fd, m, `${path}[${m.name}]`);
+      if (m.name.endsWith('.npy')) out[m.name.slice(0, -4)] = readMember(fd, m, size, `${path}[${m.name}]`);
     }
     if (Object.keys(out).length === 0) throw new Error(`${path}: the .npz holds no .npy arrays`);
     return out;

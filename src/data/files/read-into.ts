@@ -1,12 +1,19 @@
-import { openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fsError } from './fs-errors.js';
 
-/** Opens a file for reading; a missing or unreadable file is an error naming it. */
-export function openForReading(path: string): number {
+/** Opens a file for reading; a missing or unreadable file, or a folder, is an error naming it (`expected`: what it should be). */
+export function openForReading(path: string, expected = 'a file'): number {
+  let fd: number;
   try {
-    return openSync(path, 'r');
+    fd = openSync(path, 'r');
   } catch (err) {
-    throw new Error(`${path}: cannot open (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw fsError('open', path, err);
   }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new Error(`${path}: is a directory, expected ${expected}`);
+  }
+  return fd;
 }
 
 /** Fills `target` with the bytes at `position` of an open file (in ≤1 GiB calls): disk → final buffer, no copy. */

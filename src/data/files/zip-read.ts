@@ -62,6 +62,7 @@ export function listZipMembers(fd: number, fileSize: number, name: string): ZipM
     const nameLength = dir.getUint16(at + 28, true);
     const extraLength = dir.getUint16(at + 30, true);
     const commentLength = dir.getUint16(at + 32, true);
+    if (at + 46 + nameLength + extraLength + commentLength > dirSize) throw new Error(`${name}: not a readable .npz (damaged zip directory)`);
     const m: ZipMember = {
       name: new TextDecoder().decode(new Uint8Array(dir.buffer, at + 46, nameLength)),
       method: dir.getUint16(at + 10, true),
@@ -82,11 +83,13 @@ function readZip64Extra(dir: DataView, start: number, length: number, m: ZipMemb
   for (let at = start; at + 4 <= start + length;) {
     const id = dir.getUint16(at, true);
     const size = dir.getUint16(at + 2, true);
+    if (at + 4 + size > start + length) break; // a damaged field; the sizes it would give are checked where used
     if (id === 1) {
       let p = at + 4;
-      if (m.size === MAX32) { m.size = u64(dir, p); p += 8; }
-      if (m.compressedSize === MAX32) { m.compressedSize = u64(dir, p); p += 8; }
-      if (m.headerOffset === MAX32) m.headerOffset = u64(dir, p);
+      const fits = () => p + 8 <= at + 4 + size;
+      if (m.size === MAX32 && fits()) { m.size = u64(dir, p); p += 8; }
+      if (m.compressedSize === MAX32 && fits()) { m.compressedSize = u64(dir, p); p += 8; }
+      if (m.headerOffset === MAX32 && fits()) m.headerOffset = u64(dir, p);
     }
     at += 4 + size;
   }

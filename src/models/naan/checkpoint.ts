@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../data/files/index.js';
+import { existsSync } from 'node:fs';
+import { readJsonFile, writeFileAtomic } from '../../data/files/index.js';
 import type { NaanConfig, NaanParams } from './model.js';
 
 export interface NaanTrainState {
@@ -40,12 +40,7 @@ export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state:
 
 export function loadCheckpoint(path: string): NaanCheckpoint {
   if (!existsSync(path)) throw new Error(`${path}: checkpoint not found`);
-  let ck: NaanCheckpoint;
-  try {
-    ck = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new Error(`${path}: not a facet NAAN checkpoint (${(e as Error).message})`);
-  }
+  const ck = readJsonFile<NaanCheckpoint>(path);
   if (ck.format !== 'facet-naan-1') throw new Error(`${path}: not a facet NAAN checkpoint (format ${String(ck.format)})`);
   return ck;
 }

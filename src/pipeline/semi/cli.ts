@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../../compute/backend.js';
 import { intList, integer, nonNegativeInt, numberIn, positiveInt } from '../../cli/parse.js';
-import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import type { SemiSummary } from './report.js';
 import { runSemi } from './run.js';
@@ -13,7 +13,7 @@ const pair = (flag: string) => (v: string): [number, number] => {
 };
 
 export interface SemiCli {
-  dataset: string; root?: string; labels?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
+  dataset: string; root?: string; labels?: string; dim?: number; key?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
   valFraction: number; seed: number; loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number; model?: ModelKind;
   hidden: number[]; embeddingSize: number; epochs: number; retrainEpochs?: number; batchSize: number; lr: number; weightDecay: number;
   knnK: number; scorer: 'naan' | 'cosine'; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
@@ -63,13 +63,19 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
 
 export function toSemiOptions(o: SemiCli, sampleIsImage: boolean): SemiOptions {
   if (o.scorer !== 'naan' && o.scorer !== 'cosine') throw new Error(`--scorer: naan or cosine, got "${o.scorer}"`);
+  if (o.knnK < 2) throw new Error(`--knn-k ${o.knnK}: must be ≥ 2 (column 0 is the point itself)`);
+  if (o.scorer === 'naan' && o.naanSampleHops >= o.knnK) {
+    throw new Error(`--naan-sample-hops ${o.naanSampleHops}: must be < --knn-k ${o.knnK} (the kNN graph has ${o.knnK - 1} neighbours per node besides itself)`);
+  }
   const train: TrainConfig = {
     ...defaultTrainConfig, loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
     model: o.model ?? (sampleIsImage ? 'small-cnn' : 'mlp'), hidden: o.hidden, embeddingDim: o.embeddingSize, epochs: o.epochs,
     batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, milestones: [], seed: o.seed, evalKs: o.recall,
   };
+  // the training options are checked now, not when the supervised stage reaches them
+  validateTrainConfig(train);
   return {
-    out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
+    out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, dim: o.dim, key: o.key, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
     maxClasses: o.maxClasses, maxTestClasses: o.maxTestClasses, valFraction: o.valFraction, seed: o.seed, train,
     retrainEpochs: o.retrainEpochs, knnK: o.knnK, scorer: o.scorer,
     naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3 },
@@ -92,7 +98,9 @@ export function registerSemi(program: Command): void {
     .description('the semi-supervised loop: train on labelled classes, pseudo-label the unlabelled pool (kNN → NAAN → propagation), retrain with two heads, evaluate before/after, report.html')
     .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root) or features:PATH (with --labels)')
     .option('--root <dir>', 'dataset folder')
-    .option('--labels <file>', 'labels of features:PATH'), { out: 'runs/semi' })
+    .option('--labels <file>', 'labels of features:PATH (−1 = unlabelled: left out)')
+    .option('--dim <d>', 'row length of a raw .bin features:PATH', positiveInt('--dim'))
+    .option('--key <name>', 'array of an .npz features:PATH holding several'), { out: 'runs/semi' })
     .action(async (o: SemiCli) => {
       const t0 = Date.now();
       await setupBackend(o.backend);

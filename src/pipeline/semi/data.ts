@@ -1,6 +1,7 @@
+import { UNLABELLED } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import { loadTrainingData } from '../../train/load-dataset.js';
-import { gatherRows, type Samples } from '../../train/samples.js';
+import { countLabelled, gatherRows, type Samples } from '../../train/samples.js';
 import type { SemiOptions } from './options.js';
 
 /** Which rows play which part: indices into the dataset's training split (labelled, unlabelled) and test split. */
@@ -13,6 +14,8 @@ export interface SemiSplit {
   labelledClasses: number;
   unlabelledClasses: number;
   testClasses: number;
+  /** rows labelled −1 (unlabelled, no class) in the training and test splits: in no part of the loop */
+  unlabelledIgnored: number;
 }
 
 export interface SemiData {
@@ -30,11 +33,13 @@ export interface SemiData {
  */
 export function makeSplit(o: SemiOptions, data: SourceData): SemiSplit {
   const rng = new Random(o.seed);
-  let poolClasses = rng.shuffle(Int32Array.from(new Set(data.train.labels)));
+  // −1 is no class: its rows are in no part (rowsOf below only takes rows of chosen classes)
+  const classesOf = (labels: Int32Array) => Int32Array.from([...new Set(labels)].filter((c) => c !== UNLABELLED));
+  let poolClasses = rng.shuffle(classesOf(data.train.labels));
   let testClasses: Int32Array;
   const testFrom = data.test ? 'test' : 'train';
   if (data.test) {
-    testClasses = rng.shuffle(Int32Array.from(new Set(data.test.labels)));
+    testClasses = rng.shuffle(classesOf(data.test.labels));
   } else {
     const nTest = Math.round(poolClasses.length * o.testFraction);
     if (nTest < 2) throw new Error(`--test-fraction ${o.testFraction}: ${poolClasses.length} classes leave fewer than 2 for evaluation`);
@@ -51,11 +56,18 @@ export function makeSplit(o: SemiOptions, data: SourceData): SemiSplit {
   const unlabelledSet = new Set(poolClasses.slice(nLabelled));
   const testSet = new Set(testClasses);
   const rowsOf = (labels: Int32Array, keep: Set<number>) => [...labels.keys()].filter((i) => keep.has(labels[i]));
+  const labelledRows = rowsOf(data.train.labels, labelledSet);
+  const unlabelledRows = rowsOf(data.train.labels, unlabelledSet);
+  // every graph of the loop (labelled and unlabelled kNN) needs more rows than columns
+  for (const [part, rows] of [['labelled', labelledRows.length], ['unlabelled', unlabelledRows.length]] as const) {
+    if (o.knnK >= rows) throw new Error(`--knn-k ${o.knnK}: must be smaller than the ${rows} ${part} training rows (each node's neighbours include itself)`);
+  }
+  const minus1 = (labels: Int32Array) => labels.length - countLabelled(labels);
   return {
-    labelledRows: rowsOf(data.train.labels, labelledSet),
-    unlabelledRows: rowsOf(data.train.labels, unlabelledSet),
+    labelledRows, unlabelledRows,
     testRows: rowsOf(testFrom === 'test' ? data.test!.labels : data.train.labels, testSet),
     testFrom, labelledClasses: labelledSet.size, unlabelledClasses: unlabelledSet.size, testClasses: testSet.size,
+    unlabelledIgnored: minus1(data.train.labels) + (data.test ? minus1(data.test.labels) : 0),
   };
 }
 

@@ -10,6 +10,10 @@ export interface SemiOptions {
   dataset: string;
   root?: string;
   labels?: string;
+  /** row length of a raw .bin features:PATH */
+  dim?: number;
+  /** array of an .npz features:PATH holding several */
+  key?: string;
   /** share of the training classes whose labels are used; the rest are the unlabelled pool */
   labelledFraction: number;
   /** classes held out for evaluation when the dataset has no test split */

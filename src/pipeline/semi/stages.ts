@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
+import { checkK } from '../../knn/prepare.js';
 import { trainNaan } from '../../models/naan/train.js';
 import { predictNaan } from '../../models/naan/predict.js';
 import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models/naan/checkpoint.js';
@@ -40,7 +41,7 @@ export class SemiContext {
   }
 
   json<T>(name: string, stage: string): T {
-    return JSON.parse(readFileSync(this.input(name, stage), 'utf8')) as T;
+    return readJsonFile<T>(this.input(name, stage));
   }
 
   /** the dataset, read once per run (a re-entered stage needs no earlier stage in memory) */
@@ -62,6 +63,7 @@ export class SemiContext {
 
 export async function splitStage(c: SemiContext): Promise<void> {
   const split = makeSplit(c.o, await c.dataset());
+  if (split.unlabelledIgnored > 0) process.stderr.write(`facet: ${split.unlabelledIgnored} unlabelled rows (label −1) ignored: in no class, part or evaluation of the loop\n`);
   c.run.writeJson('split.json', split);
 }
 
@@ -86,7 +88,7 @@ export async function embedStage(c: SemiContext): Promise<void> {
   const d = await c.samples();
   c.input('supervised/checkpoint.json', 'supervised');
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
-  mkdirSync(c.file('embeddings'), { recursive: true });
+  makeDir(c.file('embeddings'));
   for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
     writeFeatures(c.file(`embeddings/${name}.npy`), { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim });
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
@@ -97,9 +99,9 @@ export async function embedStage(c: SemiContext): Promise<void> {
 export async function knnStage(c: SemiContext): Promise<void> {
   for (const name of ['labelled', 'unlabelled']) {
     const f = readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
-    const k = Math.min(c.o.knnK, f.rows);
+    checkK(c.o.knnK, f.rows, '--knn-k');
     const bar = progress(`kNN ${name}`, f.rows, 'rows');
-    const g = exactKnn(f, k, { onProgress: (done) => bar.update(done) });
+    const g = exactKnn(f, c.o.knnK, { onProgress: (done) => bar.update(done) });
     bar.stop();
     writeKnnLearnToCluster(c.file(`embeddings/${name}_knn.npz`), g);
   }

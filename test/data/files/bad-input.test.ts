@@ -58,7 +58,7 @@ test('.bin needs a dim that divides the file, 1-D features and wrong dims are re
   writeNpy(one, { dtype: 'float32', shape: [4], data: new Float32Array(4) });
   assert.throws(() => readFeatures(one), /2-D array/);
   assert.throws(() => readFeatures(good, { dim: 3 }), /dimension 2, expected 3/);
-  assert.throws(() => readFeatures(join(dir, 'missing.npy')), /missing\.npy: cannot open \(ENOENT\)/);
+  assert.throws(() => readFeatures(join(dir, 'missing.npy')), /missing\.npy: cannot open \(no such file or folder\)/);
 });
 
 test('labels: count mismatch, non-integers, float npy', () => {
@@ -66,7 +66,7 @@ test('labels: count mismatch, non-integers, float npy', () => {
   writeFileSync(p, '1\n2\nthree\n');
   assert.throws(() => readLabels(p), /l\.meta: line 3 is not an integer label: "three"/);
   writeFileSync(p, '1\n2\n3\n');
-  assert.throws(() => readLabels(p, { expectedCount: 4 }), /l\.meta: 3 labels for 4 feature rows/);
+  assert.throws(() => readLabels(p, { expectedCount: 4 }), /l\.meta: 3 labels for 4 rows/);
   assert.throws(() => readLabels(good), /labels must be a 1-D array/);
   const f = join(dir, 'lf.npy');
   writeNpy(f, { dtype: 'float32', shape: [2], data: Float32Array.from([1, 2]) });

@@ -50,5 +50,5 @@ test('facet inspect fails with one line naming the file and the problem', () => 
   assert.equal(res.status, 1);
   assert.equal(res.stderr, `facet: ${join(dir, 'feats.bin')}: a raw .bin feature file needs its dimension (--dim D)\n`);
   const missing = inspect(join(dir, 'nope.npy'));
-  assert.equal(missing.stderr, `facet: ${join(dir, 'nope.npy')}: cannot open (ENOENT)\n`);
+  assert.equal(missing.stderr, `facet: ${join(dir, 'nope.npy')}: cannot open (no such file or folder)\n`);
 });
