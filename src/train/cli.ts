@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { writeFileAtomic } from '../data/files/index.js';
+import { claimRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
-import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
-import { loadTrainingSources } from './load-dataset.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
+import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
 import { recallAtK, setParams, train } from './trainer.js';
@@ -15,7 +15,7 @@ interface TrainCliOptions {
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName;
+  checkpointEvery: number; out: string; resume?: string; overwrite: boolean; backend: BackendName;
 }
 
 const num = (flag: string) => (v: string) => {
@@ -62,29 +62,49 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .action(async (o: TrainCliOptions) => {
       const backend = await setupBackend(o.backend);
-      const { train: tr, val, numClasses, test, gallery } = await loadTrainingSources(o.dataset, o);
+      const sources = await loadTrainingSources(o.dataset, o);
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
-        model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
+        model: o.model ?? (sources.train.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, headLr: o.headLr, optimizer: o.optimizer, weightDecay: o.weightDecay,
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
+      validateTrainConfig(config);
+      // the folder is taken only once the options and data are known good
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
-      const evalTest = test && !r.interrupted;
-      const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
-      // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
-      if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
-      const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
-      const result = {
-        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
-        test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
-        validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
-      };
-      writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
-      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest } });
-      process.stdout.write(JSON.stringify(result) + '\n');
+      const claim = claimRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite });
+      try {
+        await trainInto(runDir, o, config, sources, backend);
+      } catch (err) {
+        claim.release(true);
+        throw err;
+      }
+      claim.release(false);
     });
+}
+
+async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources, backend: string): Promise<void> {
+  const { train: tr, val, numClasses, test, gallery } = sources;
+  const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights });
+  const evalTest = test && !r.interrupted;
+  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
+  if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
+  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const result = {
+    backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, lastEpoch: r.history.at(-1),
+    test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
+    validationSelected: r.best && { epoch: r.best.epoch, [`val ${r.best.metric}`]: r.best.score, test: bestTest },
+  };
+  writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
+  await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest } });
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (r.interrupted) {
+    process.stderr.write(`facet train: interrupted; the checkpoint is saved in ${runDir}: continue with --resume ${runDir}\n`);
+    // 130: the shell's code for a Ctrl-C, so that `facet train && facet embed` stops
+    process.exitCode = 130;
+  }
 }

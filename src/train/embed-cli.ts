@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { writeLabels, writeNpy } from '../data/files/index.js';
+import { checkFinite, checkOutputIsNoInput, writeLabels, writeNpy } from '../data/files/index.js';
 import { embedWithProgress } from '../cli/embed-progress.js';
 import { loadTrainingData } from './load-dataset.js';
 import { loadTrainedModel } from './trained-model.js';
@@ -24,12 +24,17 @@ export function registerEmbed(program: Command): void {
     .action(async (o: EmbedCli) => {
       if (o.split !== 'train' && o.split !== 'test') throw new Error(`--split: train or test, got "${o.split}"`);
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
+      const datasetFile = o.dataset.startsWith('features:') ? o.dataset.slice('features:'.length) : undefined;
+      for (const out of [{ flag: '--out', path: o.out }, ...(o.labelsOut ? [{ flag: '--labels-out', path: o.labelsOut }] : [])]) {
+        checkOutputIsNoInput(out, [{ flag: '--dataset features:', path: datasetFile }, { flag: '--labels', path: o.labels }, { flag: '--run', path: `${o.run}/checkpoint.json` }]);
+      }
       await setupBackend(o.backend);
       const data = await loadTrainingData(o.dataset, o);
       const s = o.split === 'train' ? data.train : data.test;
       if (!s) throw new Error(`--dataset ${o.dataset} has no test split (give --test-features to facet train, or use --split train)`);
       const { model, epoch } = loadTrainedModel(o.run, s.sampleShape, o.epoch);
       const e = embedWithProgress('embed', model, s);
+      checkFinite({ data: e, rows: s.n, cols: model.embeddingDim }, `embeddings by ${o.run} (not written to ${o.out})`);
       writeNpy(o.out, { dtype: 'float32', shape: [s.n, model.embeddingDim], data: e });
       if (o.labelsOut) writeLabels(o.labelsOut, s.labels);
       process.stdout.write(JSON.stringify({ out: o.out, rows: s.n, dim: model.embeddingDim, epoch, labels: o.labelsOut ?? null }) + '\n');

@@ -3,7 +3,7 @@ import type { EmbeddingModel } from '../models/embedding-model.js';
 import { buildModel } from './build-model.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { defaultTrainConfig, type TrainConfig } from './config.js';
-import { setParams } from './trainer.js';
+import { firstNonFiniteParam, setParams } from './trainer.js';
 
 /**
  * The model a `facet train` run folder holds, for inputs of `sampleShape`: the last epoch's
@@ -15,6 +15,8 @@ export function loadTrainedModel(runDir: string, sampleShape: number[], which: '
   const config = { ...defaultTrainConfig, ...ck.config } as TrainConfig;
   const model = buildModel(config, sampleShape, new Random(config.seed));
   const best = which === 'best' ? ck.best : undefined;
+  const bad = firstNonFiniteParam(best?.params ?? ck.params);
+  if (bad) throw new Error(`${runDir}/checkpoint.json: parameter "${bad}" holds NaN or Inf (the run diverged); train again with a lower --lr`);
   setParams(model, best?.params ?? ck.params, `${runDir}/checkpoint.json`);
   return { model, config, epoch: best?.epoch ?? ck.epoch, steps: ck.globalStep };
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../data/files/index.js';
 import { Random } from '../data/random.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
@@ -77,6 +78,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const metricsPath = join(o.runDir, 'metrics.jsonl');
   const ckpt = o.resume ? loadCheckpoint(o.runDir) : undefined;
   if (ckpt) checkSameConfig(ckpt, c, o.runDir, o.extraHead !== undefined);
+  if (ckpt) checkFiniteCheckpoint(ckpt, o.runDir);
 
   const rng = new Random(c.seed);
   const model = buildModel(c, o.train.sampleShape, rng);
@@ -105,10 +107,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     truncateLines(metricsPath, ckpt.metricsLines);
   } else {
     writeFileSync(metricsPath, '');
-    writeFileSync(join(o.runDir, 'config.json'), JSON.stringify(c, null, 2) + '\n');
+    writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(c, null, 2) + '\n');
   }
 
-  const save = () => saveCheckpoint(o.runDir, snapshot());
+  // a checkpoint is never replaced by a non-finite state: the last finite one stays for inspection
+  const save = () => {
+    const snap = snapshot();
+    const bad = firstNonFiniteParam(snap.params) ?? (snap.heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
+    if (bad) throw diverged(`parameter "${bad}" is NaN or Inf`, epoch, globalStep, c.lr);
+    saveCheckpoint(o.runDir, snap);
+  };
   const snapshot = (): Checkpoint => ({
     version: 2, config: { ...c }, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
     heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
@@ -141,6 +149,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         }
         const parts = await Promise.all(sources.map((src, h) => src.rows(take(h), { train: true, epoch })));
         const s = trainStep(model, heads, parts);
+        checkFiniteStep(s, epoch, globalStep + 1, c.lr);
         applyUpdate(model, heads, s, lr, headLr, opt, optState);
         stepInEpoch++;
         globalStep++;
@@ -318,6 +327,34 @@ function checkSameConfig(ckpt: Checkpoint, c: TrainConfig, runDir: string, twoHe
       throw new Error(`--resume ${runDir}: the checkpoint was trained with ${key} = ${JSON.stringify(ckpt.config[key])}, not ${JSON.stringify(c[key])}`);
     }
   }
+}
+
+function allFinite(a: Float32Array): boolean {
+  // x·0 is 0 for finite x, NaN otherwise
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * 0;
+  return s === 0;
+}
+
+/** The name of the first parameter holding NaN or Inf, if any. */
+export function firstNonFiniteParam(params: Record<string, { data: Float32Array }>): string | undefined {
+  return Object.keys(params).find((k) => !allFinite(params[k].data));
+}
+
+function diverged(what: string, epoch: number, step: number, lr: number): Error {
+  return new Error(`training diverged at epoch ${epoch + 1}, global step ${step}: ${what}; the last finite checkpoint is kept. Try a lower --lr (now ${lr})`);
+}
+
+/** The first non-finite loss or gradient stops training, before it reaches the weights. */
+function checkFiniteStep(s: StepResult, epoch: number, step: number, lr: number): void {
+  if (!Number.isFinite(s.loss)) throw diverged(`the loss is ${s.loss}`, epoch, step, lr);
+  for (const [name, g] of s.modelGrads) if (!allFinite(g)) throw diverged(`the gradient of "${name}" holds NaN or Inf`, epoch, step, lr);
+  s.gradW.forEach((g, i) => { if (!allFinite(g)) throw diverged(`the gradient of head ${i}'s W holds NaN or Inf`, epoch, step, lr); });
+}
+
+function checkFiniteCheckpoint(ckpt: Checkpoint, runDir: string): void {
+  const bad = firstNonFiniteParam(ckpt.params) ?? (ckpt.heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
+  if (bad) throw new Error(`--resume ${runDir}: the checkpoint's parameter "${bad}" holds NaN or Inf (the run diverged); start again with a lower --lr`);
 }
 
 function countLines(path: string): number {

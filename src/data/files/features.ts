@@ -71,16 +71,23 @@ export function readFeatures(path: string, opts: ReadFeaturesOptions = {}): Matr
     throw new Error(`${path}: features have dimension ${m.cols}, expected ${opts.dim}`);
   }
   if (m.rows === 0) throw new Error(`${path}: no feature rows`);
-  if (!opts.allowNonFinite) {
-    const bad = firstNonFiniteRow(m);
-    if (bad >= 0) throw new Error(`${path}: row ${bad} holds NaN or Inf`);
-  }
+  if (!opts.allowNonFinite) checkFinite(m, path);
   return m;
+}
+
+/**
+ * The one check every reader and writer of features and embeddings makes: NaN/Inf (a diverged model's
+ * output, a damaged file) is an error naming the file and the first bad row.
+ */
+export function checkFinite(m: Matrix, name: string): void {
+  const bad = firstNonFiniteRow(m);
+  if (bad >= 0) throw new Error(`${name}: row ${bad} holds NaN or Inf`);
 }
 
 /** Writes features as .npy (float32, 2-D) or raw .bin, by extension, atomically. */
 export function writeFeatures(path: string, m: Matrix): void {
   if (m.data.length !== m.rows * m.cols) throw new Error(`${path}: matrix of ${m.rows}×${m.cols} has ${m.data.length} values`);
+  checkFinite(m, `${path} (not written)`);
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') writeNpy(path, { dtype: 'float32', shape: [m.rows, m.cols], data: m.data });
   else if (ext === '.bin') writeFileAtomic(path, new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
