@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { writeNpy } from '../data/files/index.js';
+import { withRunFolder, writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from '../cli/parse.js';
 import { progress, stagedProgress, type Progress } from '../cli/progress.js';
@@ -25,7 +25,7 @@ interface TrainCli {
 }
 
 interface PredictCli {
-  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; kHops?: [number, number];
+  model: string; features: string; knn: string; labels?: string; dim?: number; out: string; overwrite: boolean; kHops?: [number, number];
   edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
 }
 
@@ -81,6 +81,7 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json, report.html')
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
     .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
     .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
@@ -109,10 +110,12 @@ export function registerNaanCommands(cluster: Command): void {
         propagation: { startThreshold: o.th, step: o.step, maxSize: o.maxSize, maxIter: o.maxIter },
         iterations: prop.iterations, forcedStop: prop.forcedStop, finalThreshold: prop.finalThreshold,
       };
-      writePseudoLabels(o.out, prop.labels, report, settings);
-      writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
-      writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
-      await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
+      await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
+        writePseudoLabels(o.out, prop.labels, report, settings);
+        writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
+        writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+        await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
+      });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
         nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { claimRunFolder, writeFileAtomic } from '../data/files/index.js';
+import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { intList, nonNegativeInt, numberIn, positiveInt } from '../cli/parse.js';
 import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
 import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
@@ -75,14 +75,7 @@ export function registerTrain(program: Command): void {
       validateTrainConfig(config);
       // the folder is taken only once the options and data are known good
       const runDir = o.resume ?? o.out;
-      const claim = claimRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite });
-      try {
-        await trainInto(runDir, o, config, sources, backend);
-      } catch (err) {
-        claim.release(true);
-        throw err;
-      }
-      claim.release(false);
+      await withRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite }, () => trainInto(runDir, o, config, sources, backend));
     });
 }
 

@@ -6,7 +6,7 @@ export { writeFileAtomic, writeFileAtomicWith, processAlive, removeStaleTemporar
 export { readNpy, writeNpy, parseNpy, type NpyVersion } from './npy.js';
 export { readNpz, writeNpz } from './npz.js';
 export { readFeatures, writeFeatures, checkFinite, type ReadFeaturesOptions } from './features.js';
-export { claimRunFolder, checkOutputIsNoInput, RUN_MARKERS, type RunFolderClaim } from './run-folder-claim.js';
+export { claimRunFolder, withRunFolder, checkOutputIsNoInput, RUN_MARKERS, type RunFolderClaim, type ClaimOptions } from './run-folder-claim.js';
 export { readLabels, writeLabels } from './labels.js';
 export { readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats } from './knn-files.js';
 export { describeFile, type FileDescription, type ArrayDescription, type ArrayStats } from './describe.js';

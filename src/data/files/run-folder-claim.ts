@@ -30,7 +30,8 @@ interface LockInfo { pid: number; host: string; since: string }
  * Takes a run folder for one command: creates it if needed, locks it (`.lock` created with O_EXCL,
  * holding pid, host and start time; a lock of a process that is gone is taken over with a warning),
  * removes stale temporaries of killed writers, and refuses a folder that holds another run unless
- * `resume` or `overwrite` (which removes the old contents first) is given.
+ * `resume` or `overwrite` is given. `overwrite` removes a run's old contents first; a folder that
+ * holds no run keeps its files (nothing but a run is ever deleted).
  */
 export function claimRunFolder(path: string, o: ClaimOptions): RunFolderClaim {
   const dir = resolve(path);
@@ -54,8 +55,6 @@ export function claimRunFolder(path: string, o: ClaimOptions): RunFolderClaim {
       for (const name of readdirSync(dir)) if (name !== LOCK) rmSync(join(dir, name), { recursive: true, force: true });
     } else if (markers.length > 0 && !o.resume) {
       throw new Error(`${o.flag} ${path} holds another run (${markers.join(', ')}): continue it with --resume, replace it with --overwrite, or choose another folder`);
-    } else if (o.overwrite && readdirSync(dir).some((n) => n !== LOCK)) {
-      throw new Error(`--overwrite: ${path} holds files but is no run folder (none of ${RUN_MARKERS.join(', ')}); not removing them`);
     }
     for (const p of removeStaleTemporaries(dir, Date.now())) process.stderr.write(`facet: removed ${p}, left by an interrupted write\n`);
   } catch (err) {
@@ -63,6 +62,19 @@ export function claimRunFolder(path: string, o: ClaimOptions): RunFolderClaim {
     throw err;
   }
   return { dir, release };
+}
+
+/** Runs `fn` with the run folder claimed, releasing it after (a failed start removes a folder it created empty). */
+export async function withRunFolder<T>(path: string, o: ClaimOptions, fn: () => T | Promise<T>): Promise<T> {
+  const claim = claimRunFolder(path, o);
+  try {
+    const out = await fn();
+    claim.release(false);
+    return out;
+  } catch (err) {
+    claim.release(true);
+    throw err;
+  }
 }
 
 function takeLock(lock: string, path: string): void {

@@ -12,6 +12,7 @@ import { naanPredictProgress, naanTrainProgress } from '../../cluster/naan-cli.j
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
 import { train } from '../../train/trainer.js';
+import { InterruptedError } from '../../train/interrupted.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { gatherRows, splitByClass, type Samples } from '../../train/samples.js';
@@ -72,7 +73,7 @@ function resuming(c: SemiContext, stage: 'supervised' | 'retrain'): boolean {
 
 /** A Ctrl-C during training: the trainer saved its checkpoint; the loop stops instead of going on with a partial model. */
 function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain', interrupted: boolean): void {
-  if (interrupted) throw new Error(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --from ${stage} --resume`);
+  if (interrupted) throw new InterruptedError(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --resume`);
 }
 
 export async function supervisedStage(c: SemiContext): Promise<void> {
