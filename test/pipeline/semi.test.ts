@@ -116,7 +116,7 @@ test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d)
   assert.match(r.stderr, /0 cluster\(s\) of 2 or more images, nothing to retrain on .*train NAAN longer \(--naan-epochs, --naan-max-steps\), lower --th, or use --scorer cosine/);
 });
 
-test('Ctrl-C in a training stage stops the loop with its checkpoint saved; --from STAGE --resume ends where an uninterrupted run ends', async () => {
+test('Ctrl-C in a training stage stops the loop (exit 130) with its checkpoint saved; --resume alone continues at that stage and ends where an uninterrupted run ends', async () => {
   const { spawn } = await import('node:child_process');
   // batches of 8 for 12 epochs: long enough a supervised stage to interrupt
   const args = withOption(withOption(semiArgs, '--batch-size', '8'), '--epochs', '12');
@@ -131,11 +131,15 @@ test('Ctrl-C in a training stage stops the loop with its checkpoint saved; --fro
   while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 20));
   child.kill('SIGINT');
   const code = await new Promise((res) => child.on('exit', res));
-  assert.notEqual(code, 0);
-  assert.match(stderr, /stage supervised interrupted; its checkpoint is in .*: continue with --from supervised --resume/);
+  assert.equal(code, 130);
+  assert.match(stderr, /stage supervised interrupted; its checkpoint is in .*: continue with --resume/);
   assert.ok(!existsSync(join(cut, 'embeddings')), 'no stage ran on the partial model');
-  const resumed = facet('semi', ...args, '--out', cut, '--from', 'supervised', '--resume');
+  const splitMtime = statSync(join(cut, 'split.json')).mtimeMs;
+  const resumed = facet('semi', ...args, '--out', cut, '--resume');
   assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^facet semi: supervised…/, 'the finished split is not redone');
+  assert.equal(statSync(join(cut, 'split.json')).mtimeMs, splitMtime);
+  assert.deepEqual(JSON.parse(readFileSync(join(cut, 'stages.json'), 'utf8')).finished, SEMI_STAGES);
   const evalOf = (d: string) => JSON.parse(readFileSync(join(d, 'evaluation.json'), 'utf8'));
   assert.deepEqual(evalOf(cut), evalOf(whole));
 });

@@ -69,7 +69,7 @@ test('facet train: unknown dataset and negative queue size are refused with the 
   assert.match(b.stderr, /--queue-size must be a non-negative integer, got "-3"/);
 });
 
-test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', async () => {
+test('Ctrl-C (SIGINT) during training saves a checkpoint and exits with 130, so that `train && embed` stops', async () => {
   const { spawn } = await import('node:child_process');
   const dir = mkdtempSync(join(tmpdir(), 'facet-train-int-'));
   const r = new Random(5);
@@ -85,7 +85,7 @@ test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', asy
   while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 50));
   child.kill('SIGINT');
   const code = await new Promise((res) => child.on('exit', res));
-  assert.equal(code, 0);
+  assert.equal(code, 130);
   assert.equal(JSON.parse(stdout.trim().split('\n').at(-1)!).interrupted, true);
   const ckpt = JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8'));
   assert.ok(ckpt.globalStep >= 1 && ckpt.epoch < 1000);

@@ -87,7 +87,6 @@ export function checkFinite(m: Matrix, name: string): void {
 /** Writes features as .npy (float32, 2-D) or raw .bin, by extension, atomically. */
 export function writeFeatures(path: string, m: Matrix): void {
   if (m.data.length !== m.rows * m.cols) throw new Error(`${path}: matrix of ${m.rows}×${m.cols} has ${m.data.length} values`);
-  checkFinite(m, `${path} (not written)`);
   const ext = extname(path).toLowerCase();
   if (ext === '.npy') writeNpy(path, { dtype: 'float32', shape: [m.rows, m.cols], data: m.data });
   else if (ext === '.bin') writeFileAtomic(path, new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { processAlive, removeStaleTemporaries } from './atomic.js';
@@ -19,7 +19,7 @@ export interface ClaimOptions {
 
 export interface RunFolderClaim {
   dir: string;
-  /** Drops the lock; after a failed start, removes the folder again when this claim created it and it stayed empty. */
+  /** Drops the lock; after a failed start, removes the folder again when this claim created it and no result was written. */
   release(failed: boolean): void;
 }
 
@@ -45,7 +45,7 @@ export function claimRunFolder(path: string, o: ClaimOptions): RunFolderClaim {
     released = true;
     process.off('exit', onExit);
     rmSync(lock, { force: true });
-    if (failed && created && readdirSync(dir).length === 0) rmdirSync(dir);
+    if (failed && created && holdsNoResult(dir)) rmSync(dir, { recursive: true, force: true });
   };
   const onExit = () => release(false);
   process.on('exit', onExit);
@@ -75,6 +75,11 @@ export async function withRunFolder<T>(path: string, o: ClaimOptions, fn: () => 
     claim.release(true);
     throw err;
   }
+}
+
+/** A failed start: the folder holds its config.json and empty files at most. */
+function holdsNoResult(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && (e.name === 'config.json' || statSync(join(dir, e.name)).size === 0));
 }
 
 function takeLock(lock: string, path: string): void {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { checkFinite, readFeatures, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
 import { trainNaan } from '../../models/naan/train.js';
 import { predictNaan } from '../../models/naan/predict.js';
@@ -89,7 +89,9 @@ export async function embedStage(c: SemiContext): Promise<void> {
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
   mkdirSync(c.file('embeddings'), { recursive: true });
   for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
-    writeFeatures(c.file(`embeddings/${name}.npy`), { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim });
+    const e = { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim };
+    checkFinite(e, `embeddings of the ${name} rows by ${c.file('supervised')} (not written)`);
+    writeFeatures(c.file(`embeddings/${name}.npy`), e);
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
     writeLabels(c.file(`embeddings/${name === 'labelled' ? 'labelled_labels' : 'unlabelled_truth'}.txt`), s.labels);
   }
