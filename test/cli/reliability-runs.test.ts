@@ -4,8 +4,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
+import { readFeatures, writeFeatures, writeKnnLearnToCluster, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
+import { exactKnn } from '../../src/knn/exact.js';
 import { loadCheckpoint, saveCheckpoint } from '../../src/train/checkpoint.js';
 import { repoRoot } from '../helpers/golden.js';
 
@@ -60,7 +61,7 @@ test('--resume and facet embed refuse a checkpoint holding non-finite weights, n
   assert.ok(!existsSync(out));
 });
 
-test('facet train refuses a folder holding another run; --overwrite replaces it; --resume continues it; a failed start leaves no folder', () => {
+test('facet train, cluster baseline and data synth-faces refuse a folder holding another run; --overwrite replaces it; a failed start leaves no folder', () => {
   const run = trainedRun('taken');
   writeFileSync(join(run, 'old-note.txt'), 'from the first run\n');
   const again = facet(['train', ...trainArgs, '--out', run]);
@@ -74,7 +75,7 @@ test('facet train refuses a folder holding another run; --overwrite replaces it;
   assert.ok(!existsSync(join(run, '.lock')), 'the lock is gone after the run');
   // other commands' run folders follow the same rule
   const knn = join(dir, 'g.npz');
-  assert.equal(facet(['knn', '--features', join(dir, 'f.npy'), '--k', '5', '--out', knn]).status, 0);
+  writeKnnLearnToCluster(knn, exactKnn(readFeatures(join(dir, 'f.npy')), 5));
   const cluster = facet(['cluster', 'baseline', '--method', 'cdp', '--knn', knn, '--out', run]);
   assert.equal(cluster.status, 1);
   assert.match(cluster.stderr, /--out .*taken holds another run/);
@@ -124,8 +125,8 @@ test('an output that is an input is refused naming both options, and the input s
   const knn = facet(['knn', '--features', input, '--out', join(dir, '.', 'f.npy')]);
   assert.equal(knn.status, 1);
   assert.match(knn.stderr, /--out .*f\.npy is the input --features .*f\.npy/);
-  const run = trainedRun('embed-src');
-  const emb = facet(['embed', '--run', run, ...data, '--split', 'train', '--out', input]);
+  // refused before the run is even read
+  const emb = facet(['embed', '--run', join(dir, 'no-run'), ...data, '--split', 'train', '--out', input]);
   assert.equal(emb.status, 1);
   assert.match(emb.stderr, /--out .*f\.npy is the input --dataset features: .*f\.npy/);
   assert.deepEqual(readFileSync(input), before);
