@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { applyConfig, optionKey } from '../../src/cli/config.js';
+import { tempDir } from '../helpers/temp.js';
 
 function program(seen: Record<string, unknown>[]): Command {
   const root = new Command('facet').option('--config <file>').exitOverride();
@@ -14,7 +14,7 @@ function program(seen: Record<string, unknown>[]): Command {
 }
 
 test('config values fill options and flags override them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-cfg-'));
+  const dir = tempDir('facet-cfg-');
   const file = join(dir, 'run.yaml');
   writeFileSync(file, 'k: 80\nout-dir: /tmp/a\n');
   const seen: Record<string, unknown>[] = [];
@@ -25,7 +25,7 @@ test('config values fill options and flags override them', async () => {
 });
 
 test('unknown config keys and unreadable files are clear errors', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-cfg-'));
+  const dir = tempDir('facet-cfg-');
   const file = join(dir, 'run.yaml');
   writeFileSync(file, 'kk: 3\n');
   await assert.rejects(program([]).parseAsync(['node', 'facet', '--config', file, 'x']), /unknown option "kk"/);

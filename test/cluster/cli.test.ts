@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
@@ -10,10 +9,11 @@ import { readLabels, readNpy, writeFeatures, writeKnnLearnToCluster, writeKnnNaa
 import { loadCheckpoint } from '../../src/models/naan/checkpoint.js';
 import { repoRoot } from '../helpers/golden.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 // a labelled and an unlabelled split, written as the CLI reads them: .npy features, .txt labels,
 // learn-to-cluster kNN (.npz with distances) and NAAN kNN (.npy indices only)
-const dir = mkdtempSync(join(tmpdir(), 'facet-cluster-cli-'));
+const dir = tempDir('facet-cluster-cli-');
 const splits = { train: synthFaces({ ids: 10, images: 120, dim: 8, seed: 1, spread: [0.6, 1] }), test: synthFaces({ ids: 10, images: 100, dim: 8, seed: 2, spread: [0.6, 1] }) };
 for (const [name, s] of Object.entries(splits)) {
   const g = exactKnn(s.features, 9);

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { repoRoot } from '../helpers/golden.js';
 import { SEMI_STAGES } from '../../src/pipeline/semi/options.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-semi-'));
+const dir = tempDir('facet-semi-');
 const faces = synthFaces({ ids: 90, images: 2200, dim: 24, seed: 3 });
 writeFeatures(join(dir, 'f.npy'), faces.features);
 writeLabels(join(dir, 'l.meta'), faces.labels);

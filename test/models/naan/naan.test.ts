@@ -1,7 +1,5 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../../../src/compute/backend.js';
@@ -12,6 +10,7 @@ import { knnPairs, pairTargets } from '../../../src/models/naan/pairs.js';
 import { trainNaan, type NaanTrainOptions } from '../../../src/models/naan/train.js';
 import { predictNaan } from '../../../src/models/naan/predict.js';
 import { loadCheckpoint } from '../../../src/models/naan/checkpoint.js';
+import { tempDir } from '../../helpers/temp.js';
 
 before(async () => { await setupBackend('auto'); });
 
@@ -58,7 +57,7 @@ const opts = (extra: Partial<NaanTrainOptions>): NaanTrainOptions => ({
 const flat = (p: Record<string, tf.Variable>) => Object.keys(p).sort().flatMap((k) => Array.from(p[k].dataSync()));
 
 test('training lowers the loss; resuming from the epoch-1 checkpoint gives the uninterrupted run exactly', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-naan-'));
+  const dir = tempDir('facet-naan-');
   // full batch (all 158 pairs per step), constant lr: the loss must fall
   const full = trainNaan(data.features, knn, data.labels, opts({ epochs: 15, batchSize: 512, lr: 1e-2, lrDecay: 1, nheads: 1 }));
   assert.ok(full.history[14].meanLoss < full.history[0].meanLoss - 0.02, JSON.stringify(full.history));
