@@ -110,12 +110,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(c, null, 2) + '\n');
   }
 
-  // a checkpoint is never replaced by a non-finite state: the last finite one stays for inspection
-  const save = () => {
-    const snap = snapshot();
-    const bad = firstNonFiniteParam(snap.params) ?? (snap.heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
+  // weights can overflow from finite gradients: checked before validation and before every save, so
+  // a checkpoint is never replaced by a non-finite state (the last finite one stays)
+  const checkWeights = () => {
+    const bad = firstNonFiniteParam(paramsOf(model)) ?? (heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
     if (bad) throw diverged(`parameter "${bad}" is NaN or Inf`, epoch, globalStep, c.lr);
-    saveCheckpoint(o.runDir, snap);
+  };
+  const save = () => {
+    checkWeights();
+    saveCheckpoint(o.runDir, snapshot());
   };
   const snapshot = (): Checkpoint => ({
     version: 2, config: { ...c }, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
@@ -166,6 +169,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const seconds = (Date.now() - t0) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
       if (o.val) {
+        checkWeights();
         const val = await recallAtK(model, o.val, c.evalKs);
         row.val = val;
         // MAP@R selects the epoch: Recall@1 on a few validation classes saturates at 100 % early

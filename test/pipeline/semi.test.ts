@@ -51,6 +51,17 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   assert.ok(ev.before['recall@1'] > 20, `supervised Recall@1 ${ev.before['recall@1']}`);
 });
 
+test('facet semi into a finished run folder is refused (no stage redone); --resume of a finished loop only redoes the report', () => {
+  const again = facet('semi', ...semiArgs, '--out', out);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /--out .*run holds another run \(config\.json, report\.html, summary\.json\): continue it with --resume, replace it with --overwrite/);
+  const splitMtime = statSync(join(out, 'split.json')).mtimeMs;
+  const resumed = facet('semi', ...semiArgs, '--out', out, '--resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(resumed.stderr, 'facet semi: report…\n');
+  assert.equal(statSync(join(out, 'split.json')).mtimeMs, splitMtime);
+});
+
 test('the loop report opens in chromium with its plots drawn and no console errors', { skip: !haveChromium() && 'chromium not installed' }, async () => {
   const seen = await checkPage(join(out, 'report.html'), join(out, 'report.png'));
   assert.deepEqual(seen.consoleErrors, []);
