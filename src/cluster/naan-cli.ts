@@ -62,7 +62,7 @@ export function registerNaanCommands(cluster: Command): void {
       const t0 = Date.now();
       const width = split.knn.k - 1;
       const kHops = o.kHops ?? [Math.min(100, width), Math.min(10, width)];
-      const r = trainNaan(split.features, split.knn, split.labels, {
+      const r = await trainNaan(split.features, split.knn, split.labels, {
         kHops, sampleHops: o.sampleHops ?? Math.min(120, width), stopAfterSteps: o.stopAfter, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
         lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
         checkpoint: o.out, checkpointEvery: o.checkpointEvery, resume: o.resume,
@@ -70,6 +70,11 @@ export function registerNaanCommands(cluster: Command): void {
       });
       bars.stop();
       process.stdout.write(JSON.stringify({ backend, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
+      if (r.interrupted) {
+        process.stderr.write(`facet cluster train: interrupted; the checkpoint is saved in ${o.out}: continue with --resume\n`);
+        // 130: the shell's code for a Ctrl-C
+        process.exitCode = 130;
+      }
     });
 
   cluster

@@ -29,10 +29,27 @@ function facet(...args: string[]) {
   return { ...r, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
 }
 
+/** `args` with --epochs set to `epochs` */
+const withEpochs = (args: string[], epochs: string) => args.map((a, i) => (args[i - 1] === '--epochs' ? epochs : a));
 const trainArgs = (out: string, ...extra: string[]) => [
   'train', '--features', f('train.npy'), '--knn', f('train_knn.npy'), '--labels', f('train.txt'), '--out', out,
   '--k-hops', '3,2', '--sample-hops', '3', '--epochs', '2', '--batch-size', '32', '--max-steps-per-epoch', '4', '--lr', '0.01', ...extra,
 ];
+
+test('Ctrl-C in cluster train saves the checkpoint and exits with 130', async () => {
+  const { spawn } = await import('node:child_process');
+  const ck = f('interrupted.json');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/facet.js'), 'cluster', ...withEpochs(trainArgs(ck), '100000')], { env: { ...process.env, FACET_QUIET: '1' } });
+  let stdout = '';
+  child.stdout.on('data', (b) => { stdout += b; });
+  // the first epoch's checkpoint shows training is under way
+  while (!existsSync(ck)) await new Promise((res) => setTimeout(res, 20));
+  child.kill('SIGINT');
+  const code = await new Promise((res) => child.on('exit', res));
+  assert.equal(code, 130);
+  assert.equal(JSON.parse(stdout.trim().split('\n').at(-1)!).stopped, true);
+  assert.ok(loadCheckpoint(ck).state.epoch < 100000);
+});
 
 test('cluster train writes a checkpoint that loads back; interrupted (--stop-after) then --resume gives the uninterrupted weights', () => {
   const whole = facet(...trainArgs(f('whole.json')));

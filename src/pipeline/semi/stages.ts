@@ -119,12 +119,13 @@ export async function naanStage(c: SemiContext): Promise<void> {
   const labels = readLabels(c.input('embeddings/labelled_labels.txt', 'embed'));
   const n = c.o.naan;
   const bars = naanTrainProgress();
-  const r = trainNaan(f, g, labels, {
+  const r = await trainNaan(f, g, labels, {
     kHops: n.kHops, sampleHops: n.sampleHops, epochs: n.epochs, batchSize: n.batchSize, nheads: 1, lr: n.lr, lrDecay: 0.1,
     weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'),
     onStep: bars.onStep,
   });
   bars.stop();
+  if (r.interrupted) throw new InterruptedError(`stage naan interrupted; its checkpoint is ${c.file('naan.json')}: continue with --resume`);
   c.run.writeJson('naan_train.json', { history: r.history, pairs: r.numPairs, positiveRatio: r.positiveRatio });
 }
 
