@@ -139,7 +139,7 @@ test('knn removes its resumable blocks (.partial) once the search is done, even 
   assert.ok(!existsSync(`${out}.partial`));
 });
 
-test('with stderr not a terminal, exact kNN and k-means print progress lines while the work runs, not only 0 % and 100 %', () => {
+test('with stderr not a terminal, exact kNN, HNSW and k-means print progress lines while the work runs, not only 0 % and 100 %', () => {
   const big = join(dir, 'big.npy');
   const rb = new Random(9);
   writeFeatures(big, { data: Float32Array.from({ length: 3000 * 8 }, () => rb.normal()), rows: 3000, cols: 8 });
@@ -148,6 +148,9 @@ test('with stderr not a terminal, exact kNN and k-means print progress lines whi
   assert.equal(knn.status, 0, knn.stderr);
   const between = (s: string, label: string) => s.split('\n').filter((l) => l.startsWith(label) && / (\d+)%/.test(l) && !/ (0|100)%/.test(l));
   assert.ok(between(knn.stderr, 'kNN').length >= 5, knn.stderr);
+  const hnsw = facet(['knn', '--features', big, '--k', '5', '--method', 'hnsw', '--ef-construction', '40', '--out', join(dir, 'big-hnsw.npz')], env);
+  assert.equal(hnsw.status, 0, hnsw.stderr);
+  assert.ok(between(hnsw.stderr, 'HNSW').length >= 1, hnsw.stderr);
   const km = facet(['cluster', 'baseline', '--method', 'kmeans', '--features', big, '--clusters', '20', '--iterations', '6', '--out', join(dir, 'km')], env);
   assert.equal(km.status, 0, km.stderr);
   assert.ok(km.stderr.split('\n').some((l) => l.startsWith('k-means')), km.stderr);
