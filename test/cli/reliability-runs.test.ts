@@ -134,7 +134,7 @@ test('an output that is an input is refused naming both options, and the input s
 
 test('knn removes its resumable blocks (.partial) once the search is done, even when writing the result fails', () => {
   const out = join(dir, 'knn-fail.npz');
-  const res = facet(['knn', '--features', join(dir, 'f.npy'), '--k', '5', '--block-rows', '40', '--out', out, '--naan-out', join(dir, 'no-such-folder', 'x.npy')]);
+  const res = facet(['knn', '--features', join(dir, 'f.npy'), '--k', '5', '--out', out, '--naan-out', join(dir, 'no-such-folder', 'x.npy')]);
   assert.equal(res.status, 1);
   assert.ok(!existsSync(`${out}.partial`));
 });
