@@ -42,7 +42,12 @@ const STAGES_FILE = 'stages.json';
 function finishedStages(out: string): SemiStage[] {
   const p = join(out, STAGES_FILE);
   if (!existsSync(p)) return [];
-  const v = JSON.parse(readFileSync(p, 'utf8')) as { finished?: unknown };
-  if (!Array.isArray(v.finished)) throw new Error(`${p}: no list "finished" (the loop's progress); remove it, or start again with --overwrite`);
+  let v: { finished?: unknown };
+  try {
+    v = JSON.parse(readFileSync(p, 'utf8')) as { finished?: unknown };
+  } catch (err) {
+    throw new Error(`${p}: not JSON (${(err as Error).message}); remove it, or start again with --overwrite`);
+  }
+  if (!Array.isArray(v?.finished)) throw new Error(`${p}: no list "finished" (the loop's progress); remove it, or start again with --overwrite`);
   return v.finished.filter((s): s is SemiStage => (SEMI_STAGES as readonly string[]).includes(s));
 }

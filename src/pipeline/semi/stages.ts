@@ -67,8 +67,8 @@ export async function splitStage(c: SemiContext): Promise<void> {
 }
 
 /** `--resume` continues the re-entered stage's training where its checkpoint left it */
-function resuming(c: SemiContext, stage: 'supervised' | 'retrain'): boolean {
-  return c.o.resume && c.o.from === stage && existsSync(c.file(`${stage}/checkpoint.json`));
+function resuming(c: SemiContext, stage: 'supervised' | 'retrain' | 'naan', checkpoint = `${stage}/checkpoint.json`): boolean {
+  return c.o.resume && c.o.from === stage && existsSync(c.file(checkpoint));
 }
 
 /** A Ctrl-C during training: the trainer saved its checkpoint; the loop stops instead of going on with a partial model. */
@@ -121,7 +121,7 @@ export async function naanStage(c: SemiContext): Promise<void> {
   const bars = naanTrainProgress();
   const r = await trainNaan(f, g, labels, {
     kHops: n.kHops, sampleHops: n.sampleHops, epochs: n.epochs, batchSize: n.batchSize, nheads: 1, lr: n.lr, lrDecay: 0.1,
-    weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'),
+    weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'), resume: resuming(c, 'naan', 'naan.json'),
     onStep: bars.onStep,
   });
   bars.stop();
