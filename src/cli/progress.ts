@@ -8,7 +8,7 @@ export interface Progress {
   stop(): void;
 }
 
-/** Seconds between lines when stderr is not a terminal: 10 s, or FACET_PROGRESS_INTERVAL_MS (tests). */
+/** Milliseconds between lines when stderr is not a terminal: 10 s, or FACET_PROGRESS_INTERVAL_MS (tests). */
 function lineInterval(): number {
   const ms = Number(process.env.FACET_PROGRESS_INTERVAL_MS);
   return process.env.FACET_PROGRESS_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
@@ -16,7 +16,7 @@ function lineInterval(): number {
 
 /**
  * A progress bar on stderr with count, rate and ETA (cli-progress). When stderr is not a terminal it
- * prints a line every 10 s instead; FACET_QUIET=1 silences it (tests).
+ * prints a line every 10 s instead (FACET_PROGRESS_INTERVAL_MS sets the interval); FACET_QUIET=1 silences it (tests).
  */
 export function progress(label: string, total: number, unit = 'items'): Progress {
   if (process.env.FACET_QUIET === '1') return { tick() {}, update() {}, stop() {} };
