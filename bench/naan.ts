@@ -133,7 +133,7 @@ export async function benchNaanEndToEnd(): Promise<void> {
   const knnTest = exactKnn(test.features, K1 + 1);
   const knnSeconds = (Date.now() - t0) / 1000;
   const t1 = Date.now();
-  const model = trainNaan(train.features, knnTrain, train.labels, {
+  const model = await trainNaan(train.features, knnTrain, train.labels, {
     kHops: [K1, K2], sampleHops: K1, epochs: 2, batchSize: 128, nheads: 1, lr: 3e-3, lrDecay: 1, weightDecay: 5e-4, clipNorm: 2, seed: 0, maxStepsPerEpoch: steps,
   });
   const trainSeconds = (Date.now() - t1) / 1000;

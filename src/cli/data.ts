@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { synthFaces, knnPrecision } from '../data/synth/synth-faces.js';
-import { writeFeatures, writeLabels, writeFileAtomic } from '../data/files/index.js';
+import { withRunFolder, writeFeatures, writeLabels, writeFileAtomic } from '../data/files/index.js';
 import { numberPair, positiveInt } from './parse.js';
 import { registerDatasetCommands } from './data-datasets.js';
 import { registerPackCommand } from './data-pack.js';
@@ -20,8 +19,8 @@ export function registerData(program: Command): Command {
     .option('--spread <lo,hi>', 'per-identity noise σ drawn from [lo, hi] (larger = harder)', numberPair('--spread', true), [1.5, 2.5])
     .option('--nuisance <directions,scale>', 'add scale × one of `directions` shared nuisance directions to every image (the same directions for every --seed)', numberPair('--nuisance', false))
     .requiredOption('--out <dir>', 'output folder: features.bin, labels.meta, manifest.json')
-    .action((o: { ids: number; images: number; dim: number; seed: number; spread: [number, number]; nuisance?: [number, number]; out: string }) => {
-      mkdirSync(o.out, { recursive: true });
+    .option('--overwrite', 'replace a run folder already in --out (its files are removed first)', false)
+    .action((o: { ids: number; images: number; dim: number; seed: number; spread: [number, number]; nuisance?: [number, number]; out: string; overwrite: boolean }) => withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, () => {
       const s = synthFaces({ ...o, nuisance: o.nuisance && { directions: o.nuisance[0], scale: o.nuisance[1] } });
       writeFeatures(join(o.out, 'features.bin'), s.features);
       writeLabels(join(o.out, 'labels.meta'), s.labels);
@@ -35,7 +34,7 @@ export function registerData(program: Command): Command {
       };
       writeFileAtomic(join(o.out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
-    });
+    }));
   registerDatasetCommands(data);
   registerPackCommand(data);
   return data;

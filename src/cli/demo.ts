@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { setupBackend } from '../compute/backend.js';
 import { demoGlyphs } from '../pipeline/demo.js';
-import { printSummary, semiOptions, toSemiOptions, type SemiCli } from '../pipeline/semi/cli.js';
+import { withRunFolder } from '../data/files/index.js';
+import { claimOf, printSummary, semiOptions, toSemiOptions, type SemiCli } from '../pipeline/semi/cli.js';
 import { runSemi } from '../pipeline/semi/run.js';
 import { positiveInt } from './parse.js';
 
@@ -16,9 +17,11 @@ export function registerDemo(program: Command): void {
     .action(async (o: SemiCli & { characters: number; installFonts: boolean }) => {
       const t0 = Date.now();
       await setupBackend(o.backend);
-      const root = await demoGlyphs(join(o.out, 'glyphs'), o.characters, o.seed, o.installFonts);
-      const s = await runSemi(toSemiOptions({ ...o, dataset: 'glyphs', root }, true), 'facet demo: semi-supervised training on glyphs with pseudo-labels',
-        (st) => process.stderr.write(`facet demo: ${st}…\n`));
+      const s = await withRunFolder(o.out, claimOf(o), async () => {
+        const root = await demoGlyphs(join(o.out, 'glyphs'), o.characters, o.seed, o.installFonts);
+        return runSemi(toSemiOptions({ ...o, dataset: 'glyphs', root }, true), 'facet demo: semi-supervised training on glyphs with pseudo-labels',
+          (st) => process.stderr.write(`facet demo: ${st}…\n`));
+      });
       printSummary(s, (Date.now() - t0) / 1000);
     });
 }

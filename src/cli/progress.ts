@@ -8,18 +8,26 @@ export interface Progress {
   stop(): void;
 }
 
+/** Milliseconds between lines when stderr is not a terminal: 10 s, or FACET_PROGRESS_INTERVAL_MS (tests). */
+function lineInterval(): number {
+  const ms = Number(process.env.FACET_PROGRESS_INTERVAL_MS);
+  return process.env.FACET_PROGRESS_INTERVAL_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : 10_000;
+}
+
 /**
  * A progress bar on stderr with count, rate and ETA (cli-progress). When stderr is not a terminal it
- * prints a line every 10 s instead; FACET_QUIET=1 silences it (tests).
+ * prints a line every 10 s instead (FACET_PROGRESS_INTERVAL_MS sets the interval); FACET_QUIET=1 silences it (tests).
  */
 export function progress(label: string, total: number, unit = 'items'): Progress {
   if (process.env.FACET_QUIET === '1') return { tick() {}, update() {}, stop() {} };
+  const lineMode = !process.stderr.isTTY;
+  const interval = lineInterval();
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
       format: `${label} |{bar}| {percentage}% {value}/{total} ${unit} | {rate} ${unit}/s | ETA {eta_formatted}`,
-      noTTYOutput: !process.stderr.isTTY,
-      notTTYSchedule: 10_000,
+      noTTYOutput: lineMode,
+      notTTYSchedule: Math.max(interval, 100),
       etaBuffer: 50,
       hideCursor: true,
     },
@@ -27,11 +35,19 @@ export function progress(label: string, total: number, unit = 'items'): Progress
   );
   const t0 = Date.now();
   let value = 0;
+  let lastLine = t0;
   bar.start(total, 0, { rate: '0' });
   const update = (done: number) => {
     value = done;
-    const secs = (Date.now() - t0) / 1000;
+    const now = Date.now();
+    const secs = (now - t0) / 1000;
     bar.update(value, { rate: secs > 0 ? (value / secs).toFixed(1) : '0' });
+    // cli-progress prints lines from a timer only, which synchronous work (a native search) starves:
+    // the update itself prints once the interval has passed
+    if (lineMode && now - lastLine >= interval && done < total) {
+      bar.render();
+      lastLine = now;
+    }
   };
   return {
     tick(n = 1) { update(value + n); },

@@ -19,6 +19,8 @@ export interface BaselineOptions {
   maxIter?: number;
   /** chinese-whispers rounds / k-means Lloyd rounds */
   iterations?: number;
+  /** kmeans: called after each Lloyd round (progress) */
+  onIteration?: (done: number) => void;
   /** kmeans: number of clusters */
   clusters?: number;
   seed?: number;
@@ -37,7 +39,7 @@ export function clusterBaseline(method: BaselineMethod, knn: KnnGraph | undefine
     if (!features) throw new Error('baseline kmeans: --features is required');
     if (o.clusters === undefined) throw new Error('baseline kmeans: --clusters is required');
     if (o.clusters > features.rows) throw new Error(`--clusters ${o.clusters}: larger than the ${features.rows} feature rows`);
-    return kMeans(features, { k: o.clusters, iterations: o.iterations ?? 20, seed });
+    return kMeans(features, { k: o.clusters, iterations: o.iterations ?? 20, seed, onIteration: o.onIteration });
   }
   if (!knn) throw new Error(`baseline ${method}: --knn is required`);
   if (knn.n > 0 && Number.isNaN(knn.distances[0])) throw new Error(`baseline ${method}: the kNN file holds no distances (a NAAN index-only .npy); use a learn-to-cluster faiss_k_*.npz`);

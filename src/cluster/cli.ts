@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { readFeatures, readKnn, readLabels } from '../data/files/index.js';
+import { readFeatures, readKnn, readLabels, withRunFolder } from '../data/files/index.js';
 import { numberIn, positiveInt } from '../cli/parse.js';
+import { progress } from '../cli/progress.js';
 import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from './baselines.js';
 import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
 import { registerNaanCommands } from './naan-cli.js';
 import { writeClusterReport } from './cluster-report.js';
 
 interface BaselineCliOptions {
-  method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string;
+  method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string; overwrite: boolean;
   threshold?: number; k?: number; maxSize: number; step: number; maxIter: number;
   iterations: number; clusters?: number; seed: number; tuneKnn?: string; tuneLabels?: string;
 }
@@ -26,6 +27,7 @@ export function registerCluster(program: Command): void {
     .option('--key <name>', 'array of an .npz --features holding several')
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json, report.html')
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
     .option('--tune-knn <file>', 'kNN graph (with distances) of a LABELLED split: the threshold is chosen there, best BCubed F over 0.05…0.95 (graph methods)')
     .option('--tune-labels <file>', 'labels of the --tune-knn split')
@@ -53,12 +55,16 @@ export function registerCluster(program: Command): void {
         tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n, countOf: `kNN rows in ${o.tuneKnn}` }), o);
       }
       const threshold = tuned?.threshold ?? o.threshold ?? (method === 'kmeans' ? undefined : DEFAULT_THRESHOLD[method]);
-      const labels = clusterBaseline(method, knn, features, { ...o, threshold });
+      const bar = method === 'kmeans' ? progress('k-means', o.iterations, 'rounds') : undefined;
+      const labels = clusterBaseline(method, knn, features, { ...o, threshold, onIteration: bar && ((n) => bar.update(n)) });
+      bar?.stop();
       const report = pseudoLabelReport(labels, gt);
       const seconds = (Date.now() - t0) / 1000;
       const settings = { method, threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features, labels: o.labels };
-      writePseudoLabels(o.out, labels, report, settings);
-      await writeClusterReport(o.out, { method, report, truth: gt, settings: { ...settings, tuning: undefined }, sweep: tuned?.sweep, timings: { clustering: seconds } });
+      await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
+        writePseudoLabels(o.out, labels, report, settings);
+        await writeClusterReport(o.out, { method, report, truth: gt, settings: { ...settings, tuning: undefined }, sweep: tuned?.sweep, timings: { clustering: seconds } });
+      });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
         method, threshold, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,

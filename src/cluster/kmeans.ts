@@ -8,6 +8,8 @@ export interface KMeansOptions {
   /** Lloyd rounds at most (stops earlier when no assignment changes) */
   iterations: number;
   seed: number;
+  /** called after each Lloyd round with the rounds done */
+  onIteration?: (done: number) => void;
 }
 
 const BLOCK = 4096;
@@ -22,7 +24,7 @@ export function kMeans(x: Matrix, opts: KMeansOptions): Int32Array {
   if (!Number.isInteger(opts.k) || opts.k < 1 || opts.k > n) throw new Error(`k-means: k must be an integer in 1…${n} (the number of rows), got ${opts.k}`);
   const centres = kMeansPlusPlus(x, opts.k, new Random(opts.seed));
   const assign = new Int32Array(n).fill(-1);
-  for (let it = 0; it < opts.iterations; it++) {
+  for (let it = 0; it < opts.iterations; it++, opts.onIteration?.(it)) {
     if (assignNearest(x, centres, opts.k, assign) === 0) break;
     const sums = new Float64Array(opts.k * d);
     const counts = new Int32Array(opts.k);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeNpy } from '../data/files/index.js';
+import { withRunFolder, writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from '../cli/parse.js';
 import { progress, stagedProgress, type Progress } from '../cli/progress.js';
@@ -26,7 +26,7 @@ interface TrainCli {
 }
 
 interface PredictCli {
-  model: string; features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; kHops?: [number, number];
+  model: string; features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; overwrite: boolean; kHops?: [number, number];
   edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
 }
 
@@ -77,7 +77,7 @@ export function registerNaanCommands(cluster: Command): void {
       const t0 = Date.now();
       const width = split.knn.k - 1;
       const kHops = cappedHops(o.kHops ?? [100, 10], width, o.kHops !== undefined);
-      const r = trainNaan(split.features, split.knn, split.labels, {
+      const r = await trainNaan(split.features, split.knn, split.labels, {
         kHops, sampleHops: o.sampleHops ?? Math.min(120, width), stopAfterSteps: o.stopAfter, epochs: o.epochs, batchSize: o.batchSize, nheads: o.nheads, lr: o.lr,
         lrDecay: o.lrDecay, weightDecay: o.weightDecay, clipNorm: o.clip, seed: o.seed, maxStepsPerEpoch: o.maxStepsPerEpoch,
         checkpoint: o.out, checkpointEvery: o.checkpointEvery, resume: o.resume,
@@ -85,6 +85,11 @@ export function registerNaanCommands(cluster: Command): void {
       });
       bars.stop();
       process.stdout.write(JSON.stringify({ backend, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
+      if (r.interrupted) {
+        process.stderr.write(`facet cluster train: interrupted; the checkpoint is saved in ${o.out}: continue with --resume\n`);
+        // 130: the shell's code for a Ctrl-C
+        process.exitCode = 130;
+      }
     });
 
   cluster
@@ -97,6 +102,7 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
     .option('--key <name>', 'array of an .npz --features holding several')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, edges.npy, scores.npy, report.json, report.html')
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
     .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
     .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
@@ -126,10 +132,12 @@ export function registerNaanCommands(cluster: Command): void {
         propagation: { startThreshold: o.th, step: o.step, maxSize: o.maxSize, maxIter: o.maxIter },
         iterations: prop.iterations, forcedStop: prop.forcedStop, finalThreshold: prop.finalThreshold,
       };
-      writePseudoLabels(o.out, prop.labels, report, settings);
-      writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
-      writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
-      await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
+      await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
+        writePseudoLabels(o.out, prop.labels, report, settings);
+        writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
+        writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+        await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
+      });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
         nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons,

@@ -1,4 +1,4 @@
-import type { Matrix } from '../data/files/index.js';
+import { checkFinite, type Matrix } from '../data/files/index.js';
 
 /**
  * Checks features for cosine search and returns them L2-normalised (a copy) unless `normalize` is
@@ -7,14 +7,11 @@ import type { Matrix } from '../data/files/index.js';
 export function prepareFeatures(m: Matrix, normalize: boolean, name = 'features'): Matrix {
   const { rows, cols, data } = m;
   if (data.length !== rows * cols) throw new Error(`${name}: ${data.length} values do not make ${rows}×${cols}`);
+  checkFinite(m, name);
   const out = normalize ? new Float32Array(data.length) : data;
   for (let i = 0; i < rows; i++) {
     let s = 0;
-    for (let j = 0; j < cols; j++) {
-      const v = data[i * cols + j];
-      if (!Number.isFinite(v)) throw new Error(`${name}: row ${i} holds NaN or Inf`);
-      s += v * v;
-    }
+    for (let j = 0; j < cols; j++) s += data[i * cols + j] * data[i * cols + j];
     if (s === 0) throw new Error(`${name}: row ${i} is all zeros (cosine similarity is undefined)`);
     if (normalize) {
       const inv = 1 / Math.sqrt(s);

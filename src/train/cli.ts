@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { writeFileAtomic } from '../data/files/index.js';
+import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { resolvedOptions } from '../cli/config.js';
 import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from '../cli/parse.js';
-import { defaultTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
 import { checkTrainingSources } from './check-sources.js';
-import { loadTrainingSources } from './load-dataset.js';
+import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from './optimizer.js';
-import { recallAtK, setParams, train } from './trainer.js';
+import { recallAtK, setParams, train, type TrainOptions } from './trainer.js';
 import { loadVerificationSets, verificationHook } from './verify-hook.js';
 
 interface TrainCliOptions {
@@ -18,7 +18,7 @@ interface TrainCliOptions {
   model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
   lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
   lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
+  checkpointEvery: number; out: string; resume?: string; overwrite: boolean; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
 }
 
 const num = (flag: string) => (v: string) => {
@@ -69,6 +69,7 @@ export function registerTrain(program: Command): void {
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .action(async (o: TrainCliOptions, cmd: Command) => {
       if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
       const verifyPaths = o.verify ?? [];
@@ -76,31 +77,44 @@ export function registerTrain(program: Command): void {
       const backend = await setupBackend(o.backend);
       const sources = await loadTrainingSources(o.dataset, o);
       checkTrainingSources(sources, o);
-      const { train: tr, val, numClasses, test, gallery } = sources;
       // decoded once, before the first step, so a bad file stops the run at once
-      const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, tr.sampleShape) : undefined;
+      const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, sources.train.sampleShape) : undefined;
       const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify' });
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
-        model: o.model ?? (tr.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
+        model: o.model ?? (sources.train.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
         epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, headLr: o.headLr, optimizer: o.optimizer, weightDecay: o.weightDecay,
         momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
       };
+      validateTrainConfig(config);
+      // the folder is taken only once the options and data are known good
       const runDir = o.resume ?? o.out;
-      const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, epochHook,
-        runConfig: resolvedOptions(cmd, ['out', 'resume']) });
-      const evalTest = test && !r.interrupted;
-      const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
-      // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
-      if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
-      const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
-      const result = {
-        backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
-        test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
-        validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
-      };
-      writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
-      await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest }, selectBy: o.selectBy });
-      process.stdout.write(JSON.stringify(result) + '\n');
+      const runConfig = resolvedOptions(cmd, ['out', 'resume', 'overwrite']);
+      await withRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite },
+        () => trainInto(runDir, o, config, sources, backend, { epochHook, runConfig }));
     });
+}
+
+async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources, backend: string,
+  extra: Pick<TrainOptions, 'epochHook' | 'runConfig'>): Promise<void> {
+  const { train: tr, val, numClasses, test, gallery } = sources;
+  const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, ...extra });
+  const evalTest = test && !r.interrupted;
+  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
+  if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
+  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const result = {
+    backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
+    test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
+    validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
+  };
+  writeFileAtomic(`${runDir}/result.json`, JSON.stringify(result, null, 2) + '\n');
+  await writeTrainReport(runDir, { dataset: o.dataset, config, last: lastTest, best: r.best && { epoch: r.best.epoch, test: bestTest }, selectBy: o.selectBy });
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (r.interrupted) {
+    process.stderr.write(`facet train: interrupted; the checkpoint is saved in ${runDir}: continue with --resume ${runDir}\n`);
+    // 130: the shell's code for a Ctrl-C, so that `facet train && facet embed` stops
+    process.exitCode = 130;
+  }
 }

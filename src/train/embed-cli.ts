@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { checkOutputFolder, writeLabels, writeNpy } from '../data/files/index.js';
+import { checkFinite, checkOutputFolder, checkOutputIsNoInput, writeLabels, writeNpy } from '../data/files/index.js';
 import { positiveInt } from '../cli/parse.js';
 import { embedBatchesWithProgress, embedWithProgress } from '../cli/embed-progress.js';
 import { openOnnxEmbedder } from '../models/onnx-embedder.js';
@@ -32,6 +32,11 @@ export function registerEmbed(program: Command): void {
       if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('facet embed: give exactly one of --run RUN or --onnx MODEL.onnx');
       checkOutputFolder(o.out, '--out');
       if (o.labelsOut) checkOutputFolder(o.labelsOut, '--labels-out');
+      const datasetFile = o.dataset.startsWith('features:') ? o.dataset.slice('features:'.length) : undefined;
+      const model = o.run !== undefined ? { flag: '--run', path: `${o.run}/checkpoint.json` } : { flag: '--onnx', path: o.onnx };
+      for (const out of [{ flag: '--out', path: o.out }, ...(o.labelsOut ? [{ flag: '--labels-out', path: o.labelsOut }] : [])]) {
+        checkOutputIsNoInput(out, [{ flag: '--dataset features:', path: datasetFile }, { flag: '--labels', path: o.labels }, model]);
+      }
       await setupBackend(o.backend);
       const data = await loadTrainingData(o.dataset, o);
       const s = o.split === 'train' ? data.train : data.test;
@@ -46,6 +51,7 @@ export function registerEmbed(program: Command): void {
         e = embedWithProgress('embed', trained.model, s);
         [dim, epoch] = [trained.model.embeddingDim, trained.epoch];
       }
+      checkFinite({ data: e, rows: s.n, cols: dim }, `embeddings by ${o.run ?? o.onnx} (not written to ${o.out})`);
       writeNpy(o.out, { dtype: 'float32', shape: [s.n, dim], data: e });
       if (o.labelsOut) writeLabels(o.labelsOut, s.labels);
       process.stdout.write(JSON.stringify({ out: o.out, rows: s.n, dim, epoch, labels: o.labelsOut ?? null }) + '\n');

@@ -3,7 +3,7 @@ import type { EmbeddingModel } from '../models/embedding-model.js';
 import { buildModel } from './build-model.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { defaultTrainConfig, type TrainConfig } from './config.js';
-import { setParams } from './trainer.js';
+import { firstNonFiniteParam, setParams } from './trainer.js';
 
 /**
  * The model a `facet train` run folder holds, for inputs of `sampleShape` (by default the shape the
@@ -18,6 +18,8 @@ export function loadTrainedModel(runDir: string, sampleShape: number[] | ((recor
   if (!shape) throw new Error(`${runDir}/checkpoint.json records no input shape (written by an older facet): give --image-size`);
   const model = buildModel(config, shape, new Random(config.seed));
   const best = which === 'best' ? ck.best : undefined;
+  const bad = firstNonFiniteParam(best?.params ?? ck.params);
+  if (bad) throw new Error(`${runDir}/checkpoint.json: parameter "${bad}" holds NaN or Inf (the run diverged); train again with a lower --lr`);
   setParams(model, best?.params ?? ck.params, `${runDir}/checkpoint.json`);
   return { model, config, epoch: best?.epoch ?? ck.epoch, steps: ck.globalStep };
 }

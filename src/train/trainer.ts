@@ -92,6 +92,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const metricsPath = join(o.runDir, 'metrics.jsonl');
   const ckpt = o.resume ? loadCheckpoint(o.runDir) : undefined;
   if (ckpt) checkSameConfig(ckpt, c, o.runDir, o.extraHead !== undefined);
+  if (ckpt) checkFiniteCheckpoint(ckpt, o.runDir);
 
   const rng = new Random(c.seed);
   const model = buildModel(c, o.train.sampleShape, rng);
@@ -123,7 +124,16 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     writeFileAtomic(join(o.runDir, 'config.json'), JSON.stringify(o.runConfig ?? c, null, 2) + '\n');
   }
 
-  const save = () => saveCheckpoint(o.runDir, snapshot());
+  // weights can overflow from finite gradients: checked before validation and before every save, so
+  // a checkpoint is never replaced by a non-finite state (the last finite one stays)
+  const checkWeights = () => {
+    const bad = firstNonFiniteParam(paramsOf(model)) ?? (heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
+    if (bad) throw diverged(`parameter "${bad}" is NaN or Inf`, epoch, globalStep, c.lr);
+  };
+  const save = () => {
+    checkWeights();
+    saveCheckpoint(o.runDir, snapshot());
+  };
   const snapshot = (): Checkpoint => ({
     version: 2, config: { ...c }, sampleShape: o.train.sampleShape, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
     heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
@@ -156,6 +166,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         }
         const parts = await Promise.all(sources.map((src, h) => src.rows(take(h), { train: true, epoch })));
         const s = trainStep(model, heads, parts);
+        checkFiniteStep(s, epoch, globalStep + 1, c.lr);
         applyUpdate(model, heads, s, lr, headLr, opt, optState);
         stepInEpoch++;
         globalStep++;
@@ -172,6 +183,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const seconds = (Date.now() - t0) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
       if (o.val) {
+        checkWeights();
         const val = await recallAtK(model, o.val, c.evalKs);
         row.val = val;
         // MAP@R selects the epoch: Recall@1 on a few validation classes saturates at 100 % early
@@ -340,6 +352,34 @@ function checkSameConfig(ckpt: Checkpoint, c: TrainConfig, runDir: string, twoHe
       throw new Error(`--resume ${runDir}: the checkpoint was trained with ${key} = ${JSON.stringify(ckpt.config[key])}, not ${JSON.stringify(c[key])}`);
     }
   }
+}
+
+function allFinite(a: Float32Array): boolean {
+  // x·0 is 0 for finite x, NaN otherwise
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * 0;
+  return s === 0;
+}
+
+/** The name of the first parameter holding NaN or Inf, if any. */
+export function firstNonFiniteParam(params: Record<string, { data: Float32Array }>): string | undefined {
+  return Object.keys(params).find((k) => !allFinite(params[k].data));
+}
+
+function diverged(what: string, epoch: number, step: number, lr: number): Error {
+  return new Error(`training diverged at epoch ${epoch + 1}, global step ${step}: ${what}; the last finite checkpoint is kept. Try a lower --lr (now ${lr})`);
+}
+
+/** The first non-finite loss or gradient stops training, before it reaches the weights. */
+function checkFiniteStep(s: StepResult, epoch: number, step: number, lr: number): void {
+  if (!Number.isFinite(s.loss)) throw diverged(`the loss is ${s.loss}`, epoch, step, lr);
+  for (const [name, g] of s.modelGrads) if (!allFinite(g)) throw diverged(`the gradient of "${name}" holds NaN or Inf`, epoch, step, lr);
+  s.gradW.forEach((g, i) => { if (!allFinite(g)) throw diverged(`the gradient of head ${i}'s W holds NaN or Inf`, epoch, step, lr); });
+}
+
+function checkFiniteCheckpoint(ckpt: Checkpoint, runDir: string): void {
+  const bad = firstNonFiniteParam(ckpt.params) ?? (ckpt.heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
+  if (bad) throw new Error(`--resume ${runDir}: the checkpoint's parameter "${bad}" holds NaN or Inf (the run diverged); start again with a lower --lr`);
 }
 
 function countLines(path: string): number {

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
@@ -10,6 +9,7 @@ import { clusterBaseline } from '../../src/cluster/baselines.js';
 import { chineseWhispers } from '../../src/cluster/chinese-whispers.js';
 import { kMeans } from '../../src/cluster/kmeans.js';
 import { pseudoLabelReport, writePseudoLabels } from '../../src/cluster/pseudo-labels.js';
+import { tempDir } from '../helpers/temp.js';
 
 // 40 well-separated identities, 600 images, 32-d: every method should recover them nearly perfectly
 const data = synthFaces({ ids: 40, images: 600, dim: 32, seed: 1, spread: [0.6, 0.8] });
@@ -52,7 +52,7 @@ test('pseudo-label outputs: labels, clean labels without singletons, size histog
   assert.equal(r.numDiscarded, 1);
   assert.equal(r.singletonDiscardRatio, 2 / 7);
   assert.equal(r.metrics!.all.bcubed.fscore, 1);
-  const dir = mkdtempSync(join(tmpdir(), 'facet-cluster-'));
+  const dir = tempDir('facet-cluster-');
   writePseudoLabels(dir, labels, r, { method: 'test' });
   assert.deepEqual(Array.from(readLabels(join(dir, 'labels.txt'))), Array.from(labels));
   assert.deepEqual(Array.from(readLabels(join(dir, 'labels_clean.txt'))), [0, 0, -1, -1, 1, 1, 1]);

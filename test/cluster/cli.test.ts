@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
@@ -10,10 +9,11 @@ import { readLabels, readNpy, writeFeatures, writeKnnLearnToCluster, writeKnnNaa
 import { loadCheckpoint } from '../../src/models/naan/checkpoint.js';
 import { repoRoot } from '../helpers/golden.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 // a labelled and an unlabelled split, written as the CLI reads them: .npy features, .txt labels,
 // learn-to-cluster kNN (.npz with distances) and NAAN kNN (.npy indices only)
-const dir = mkdtempSync(join(tmpdir(), 'facet-cluster-cli-'));
+const dir = tempDir('facet-cluster-cli-');
 const splits = { train: synthFaces({ ids: 10, images: 120, dim: 8, seed: 1, spread: [0.6, 1] }), test: synthFaces({ ids: 10, images: 100, dim: 8, seed: 2, spread: [0.6, 1] }) };
 for (const [name, s] of Object.entries(splits)) {
   const g = exactKnn(s.features, 9);
@@ -29,10 +29,27 @@ function facet(...args: string[]) {
   return { ...r, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
 }
 
+/** `args` with --epochs set to `epochs` */
+const withEpochs = (args: string[], epochs: string) => args.map((a, i) => (args[i - 1] === '--epochs' ? epochs : a));
 const trainArgs = (out: string, ...extra: string[]) => [
   'train', '--features', f('train.npy'), '--knn', f('train_knn.npy'), '--labels', f('train.txt'), '--out', out,
   '--k-hops', '3,2', '--sample-hops', '3', '--epochs', '2', '--batch-size', '32', '--max-steps-per-epoch', '4', '--lr', '0.01', ...extra,
 ];
+
+test('Ctrl-C in cluster train saves the checkpoint and exits with 130', async () => {
+  const { spawn } = await import('node:child_process');
+  const ck = f('interrupted.json');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/facet.js'), 'cluster', ...withEpochs(trainArgs(ck), '100000')], { env: { ...process.env, FACET_QUIET: '1' } });
+  let stdout = '';
+  child.stdout.on('data', (b) => { stdout += b; });
+  // the first epoch's checkpoint shows training is under way
+  while (!existsSync(ck)) await new Promise((res) => setTimeout(res, 20));
+  child.kill('SIGINT');
+  const code = await new Promise((res) => child.on('exit', res));
+  assert.equal(code, 130);
+  assert.equal(JSON.parse(stdout.trim().split('\n').at(-1)!).stopped, true);
+  assert.ok(loadCheckpoint(ck).state.epoch < 100000);
+});
 
 test('cluster train writes a checkpoint that loads back; interrupted (--stop-after) then --resume gives the uninterrupted weights', () => {
   const whole = facet(...trainArgs(f('whole.json')));

@@ -56,8 +56,8 @@ test('baselines: the threshold chosen on the labelled split is at least as good 
  * 0.45–0.50 over four unlabelled seeds; without the nuisance directions Chinese Whispers on cosine
  * is near perfect (0.98) and NAAN does not beat it (see the README).
  */
-test('NAAN beats every baseline on unseen identities (BCubed F margin ≥ 0.1) and ranks edges better than cosine', () => {
-  const model = trainNaan(labelled.features, knnL, labelled.labels, {
+test('NAAN beats every baseline on unseen identities (BCubed F margin ≥ 0.1) and ranks edges better than cosine', async () => {
+  const model = await trainNaan(labelled.features, knnL, labelled.labels, {
     kHops: [20, 10], sampleHops: 20, epochs: 2, batchSize: 128, nheads: 1, lr: 3e-3, lrDecay: 1, weightDecay: 5e-4, clipNorm: 2, seed: 0, maxStepsPerEpoch: 600,
   });
   const s = predictNaan(model.params, model.config, unlabelled.features, knnU, { kHops: [20, 10], edgeHops: 20, batchSize: 256 });

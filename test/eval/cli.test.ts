@@ -1,17 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFeatures } from '../../src/data/files/index.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args],
   { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
 
 test('facet eval retrieval/clustering/verification: tables, JSON keys, clear errors', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-evalcli-'));
+  const dir = tempDir('facet-evalcli-');
   const f = (name: string) => join(dir, name);
   writeFeatures(f('e.npy'), { data: Float32Array.from([1, 0, 0.9, 0.1, 0, 1, 0.1, 0.9]), rows: 4, cols: 2 });
   writeFileSync(f('l.meta'), '0\n0\n1\n1\n');

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateVerification, kFoldAccuracy } from '../../src/eval/verification.js';
 import { rocCurve, tarAtFar } from '../../src/eval/roc.js';
 import { readPairs } from '../../src/eval/pairs-file.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('k-fold accuracy: threshold chosen on the other folds, first best on ties', () => {
   // 20 pairs: same at distance 0.5, different at 1.5 — except one mislabelled pair in fold 0.
@@ -42,7 +42,7 @@ test('ROC as sklearn (drop_intermediate) and TAR at the nearest FAR point', () =
 });
 
 test('end to end from embeddings and a pairs file; bad pairs are named', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-verif-'));
+  const dir = tempDir('facet-verif-');
   const lines = [];
   for (let i = 0; i < 20; i++) lines.push(i % 2 ? '0 2 0' : '0 1 1');
   writeFileSync(join(dir, 'pairs.txt'), '# idx1 idx2 same\n' + lines.join('\n') + '\n');

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readKnn, writeFeatures, writeNpz } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-knn-bad-'));
+const dir = tempDir('facet-knn-bad-');
 const rng = new Random(4);
 const good = Float32Array.from({ length: 50 * 16 }, () => rng.normal());
 const withNaN = good.slice(); withNaN[3 * 16 + 2] = NaN;

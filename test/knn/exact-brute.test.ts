@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fallbackKernels, kernels, type Kernels } from '../../src/compute/index.js';
 import type { Matrix } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { exactKnn } from '../../src/knn/exact.js';
 import { prepareFeatures } from '../../src/knn/prepare.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Reference in float64: self first, then every other row by similarity descending, index ascending. */
 function bruteForce(f: Matrix, k: number): { indices: Int32Array; sim: (i: number, j: number) => number } {
@@ -66,7 +65,7 @@ for (const [name, kern] of both) {
 }
 
 test('a resume folder made from other features of the same shape is refused, not mixed in', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'facet-knn-fp-')), 'out.partial');
+  const dir = join(tempDir('facet-knn-fp-'), 'out.partial');
   const a = prepareFeatures(randomMatrix(300, 8, 1, (r) => r.normal()), true);
   const b = prepareFeatures(randomMatrix(300, 8, 2, (r) => r.normal()), true);
   exactKnn(a, 5, { blockRows: 100, resumeDir: dir });

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exactKnn } from '../../src/knn/exact.js';
 import { hnswKnn, sampleRecall } from '../../src/knn/hnsw.js';
@@ -10,6 +9,7 @@ import { prepareFeatures } from '../../src/knn/prepare.js';
 import { synthFaces, knnPrecision } from '../../src/data/synth/synth-faces.js';
 import { readKnn, writeFeatures } from '../../src/data/files/index.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const { features } = synthFaces({ ids: 40, images: 1500, dim: 16, seed: 1 });
 
@@ -54,7 +54,7 @@ test('ties are broken by lower index, exactly', () => {
 });
 
 test('an interrupted run resumes from its finished blocks and gives the same graph', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-knn-'));
+  const dir = tempDir('facet-knn-');
   const resumeDir = join(dir, 'out.partial');
   const full = exactKnn(features, 8, { blockRows: 256 });
   let calls = 0;
@@ -96,7 +96,7 @@ test('bad input: zero rows, NaN rows, k ≥ N', () => {
 });
 
 test('facet knn writes the learn-to-cluster and NAAN files and removes its resume folder', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-knncli-'));
+  const dir = tempDir('facet-knncli-');
   writeFeatures(join(dir, 'f.npy'), features);
   const res = spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'knn', '--features', join(dir, 'f.npy'), '--k', '5', '--out', join(dir, 'faiss_k_5.npz'), '--naan-out', join(dir, 'x_knn.npy')], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
   assert.equal(res.status, 0, res.stderr);

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupBackend } from '../../src/compute/backend.js';
 import { writeNpz, type NdArray } from '../../src/data/files/index.js';
@@ -9,6 +7,7 @@ import { Random } from '../../src/data/random.js';
 import { resnetModel } from '../../src/models/resnet.js';
 import { mlpModel } from '../../src/models/mlp.js';
 import { loadTorchvisionResnet } from '../../src/models/torchvision-weights.js';
+import { tempDir } from '../helpers/temp.js';
 
 await setupBackend('cpu');
 
@@ -37,7 +36,7 @@ function torchvisionResnet18(): Record<string, NdArray> {
 }
 
 test('a torchvision ResNet-18 state_dict loads into facet\'s ResNet-18 (OIHW → HWIO, BN statistics), the embedding keeps its init', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-tv-'));
+  const dir = tempDir('facet-tv-');
   const sd = torchvisionResnet18();
   writeNpz(join(dir, 'r18.npz'), sd);
   const model = resnetModel(18, 32, 32, 3, 8, new Random(2));
@@ -56,7 +55,7 @@ test('a torchvision ResNet-18 state_dict loads into facet\'s ResNet-18 (OIHW →
 });
 
 test('torchvision weights: a missing tensor, a wrong shape or a non-ResNet model get errors naming the tensor', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-tv-'));
+  const dir = tempDir('facet-tv-');
   const sd = torchvisionResnet18();
   delete sd['layer4.1.bn2.running_var'];
   writeNpz(join(dir, 'missing.npz'), sd);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GLYPH_FONT_PACKAGES, debianVersion } from '../../src/data/glyphs/packages.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const fontsMissing = GLYPH_FONT_PACKAGES.map((p) => p.pkg).filter((p) => !debianVersion(p));
 
@@ -16,7 +16,7 @@ test('the install script installs every font package the demo renders its classe
 
 // a tiny demo (cosine edge scores: 24 labelled classes are too few for NAAN, see semi.test.ts); the full demo runs NAAN
 test('facet demo: renders its glyph classes, runs the whole loop and prints the numbers of its report', { skip: fontsMissing.length > 0 && `fonts missing: ${fontsMissing.join(' ')} (scripts/install-system-deps.sh)` }, () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'facet-demo-')), 'run');
+  const out = join(tempDir('facet-demo-'), 'run');
   const res = spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'demo', '--out', out, '--characters', '160', '--labelled-fraction', '0.3',
     '--epochs', '4', '--max-test-classes', '40', '--scorer', 'cosine'], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
   assert.equal(res.status, 0, res.stderr);

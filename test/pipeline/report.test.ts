@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReport, escapeHtml } from '../../src/pipeline/report/html.js';
 import { lineChart, sizeHistogram } from '../../src/pipeline/report/plots.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('plots render to standalone SVG with the data in them', async () => {
   const svg = await lineChart({
@@ -35,7 +35,7 @@ test('report escapes text and refuses non-inline images', () => {
 });
 
 test('report opens in headless chromium with its plots drawn and no console errors', { skip: !haveChromium() && 'chromium not installed (scripts/install-system-deps.sh installs it)' }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-report-'));
+  const dir = tempDir('facet-report-');
   const file = join(dir, 'report.html');
   const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
   writeFileSync(file, renderReport({

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { repoRoot } from '../helpers/golden.js';
 import { SEMI_STAGES } from '../../src/pipeline/semi/options.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-semi-'));
+const dir = tempDir('facet-semi-');
 const faces = synthFaces({ ids: 90, images: 2200, dim: 24, seed: 3 });
 writeFeatures(join(dir, 'f.npy'), faces.features);
 writeLabels(join(dir, 'l.meta'), faces.labels);
@@ -49,6 +49,17 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   // the pseudo-labels are real clusters of the unlabelled pool, better than chance against the hidden classes
   assert.ok(pseudoF > 0.15, `pseudo-label BCubed F ${pseudoF}`);
   assert.ok(ev.before['recall@1'] > 20, `supervised Recall@1 ${ev.before['recall@1']}`);
+});
+
+test('facet semi into a finished run folder is refused (no stage redone); --resume of a finished loop only redoes the report', () => {
+  const again = facet('semi', ...semiArgs, '--out', out);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /--out .*run holds another run \(config\.json, report\.html, summary\.json\): continue it with --resume, replace it with --overwrite/);
+  const splitMtime = statSync(join(out, 'split.json')).mtimeMs;
+  const resumed = facet('semi', ...semiArgs, '--out', out, '--resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.equal(resumed.stderr, 'facet semi: report…\n');
+  assert.equal(statSync(join(out, 'split.json')).mtimeMs, splitMtime);
 });
 
 test('the loop report opens in chromium with its plots drawn and no console errors', { skip: !haveChromium() && 'chromium not installed' }, async () => {
@@ -116,7 +127,7 @@ test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d)
   assert.match(r.stderr, /0 cluster\(s\) of 2 or more images, nothing to retrain on .*train NAAN longer \(--naan-epochs, --naan-max-steps\), lower --th, or use --scorer cosine/);
 });
 
-test('Ctrl-C in a training stage stops the loop with its checkpoint saved; --from STAGE --resume ends where an uninterrupted run ends', async () => {
+test('Ctrl-C in a training stage stops the loop (exit 130) with its checkpoint saved; --resume alone continues at that stage and ends where an uninterrupted run ends', async () => {
   const { spawn } = await import('node:child_process');
   // batches of 8 for 12 epochs: long enough a supervised stage to interrupt
   const args = withOption(withOption(semiArgs, '--batch-size', '8'), '--epochs', '12');
@@ -131,11 +142,15 @@ test('Ctrl-C in a training stage stops the loop with its checkpoint saved; --fro
   while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 20));
   child.kill('SIGINT');
   const code = await new Promise((res) => child.on('exit', res));
-  assert.notEqual(code, 0);
-  assert.match(stderr, /stage supervised interrupted; its checkpoint is in .*: continue with --from supervised --resume/);
+  assert.equal(code, 130);
+  assert.match(stderr, /stage supervised interrupted; its checkpoint is in .*: continue with --resume/);
   assert.ok(!existsSync(join(cut, 'embeddings')), 'no stage ran on the partial model');
-  const resumed = facet('semi', ...args, '--out', cut, '--from', 'supervised', '--resume');
+  const splitMtime = statSync(join(cut, 'split.json')).mtimeMs;
+  const resumed = facet('semi', ...args, '--out', cut, '--resume');
   assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /^facet semi: supervised…/, 'the finished split is not redone');
+  assert.equal(statSync(join(cut, 'split.json')).mtimeMs, splitMtime);
+  assert.deepEqual(JSON.parse(readFileSync(join(cut, 'stages.json'), 'utf8')).finished, SEMI_STAGES);
   const evalOf = (d: string) => JSON.parse(readFileSync(join(d, 'evaluation.json'), 'utf8'));
   assert.deepEqual(evalOf(cut), evalOf(whole));
 });

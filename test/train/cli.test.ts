@@ -1,19 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {
   encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' },
 });
 
 test('facet train on precomputed features writes config, metrics, checkpoint and result; resume of a finished run adds nothing', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-train-cli-'));
+  const dir = tempDir('facet-train-cli-');
   const r = new Random(4);
   const n = 120, d = 6;
   const labels = Int32Array.from({ length: n }, (_, i) => i % 6);
@@ -69,9 +69,9 @@ test('facet train: unknown dataset and negative queue size are refused with the 
   assert.match(b.stderr, /--queue-size must be a non-negative integer, got "-3"/);
 });
 
-test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', async () => {
+test('Ctrl-C (SIGINT) during training saves a checkpoint and exits with 130, so that `train && embed` stops', async () => {
   const { spawn } = await import('node:child_process');
-  const dir = mkdtempSync(join(tmpdir(), 'facet-train-int-'));
+  const dir = tempDir('facet-train-int-');
   const r = new Random(5);
   const n = 400, d = 8;
   writeFeatures(join(dir, 'f.npy'), { data: Float32Array.from({ length: n * d }, () => r.normal()), rows: n, cols: d });
@@ -85,7 +85,7 @@ test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', asy
   while (!(existsSync(metrics) && readFileSync(metrics, 'utf8').length > 0)) await new Promise((res) => setTimeout(res, 50));
   child.kill('SIGINT');
   const code = await new Promise((res) => child.on('exit', res));
-  assert.equal(code, 0);
+  assert.equal(code, 130);
   assert.equal(JSON.parse(stdout.trim().split('\n').at(-1)!).interrupted, true);
   const ckpt = JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8'));
   assert.ok(ckpt.globalStep >= 1 && ckpt.epoch < 1000);
@@ -94,7 +94,7 @@ test('Ctrl-C (SIGINT) during training saves a checkpoint and exits cleanly', asy
 test('facet train on an image-folder dataset decodes and augments batches from disk (small CNN at --image-size), with a class-disjoint validation split', async () => {
   const sharp = (await import('sharp')).default;
   const { mkdirSync } = await import('node:fs');
-  const dir = mkdtempSync(join(tmpdir(), 'facet-train-folder-'));
+  const dir = tempDir('facet-train-folder-');
   const r = new Random(6);
   for (let c = 0; c < 6; c++) {
     mkdirSync(join(dir, 'imgs', `class${c}`), { recursive: true });

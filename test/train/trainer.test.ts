@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setupBackend } from '../../src/compute/backend.js';
 import { Random } from '../../src/data/random.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { defaultTrainConfig, type TrainConfig } from '../../src/train/config.js';
 import { splitByClass, type Samples } from '../../src/train/samples.js';
+import { tempDir } from '../helpers/temp.js';
 
 process.env.FACET_QUIET = '1';
 await setupBackend('cpu');
@@ -26,7 +26,7 @@ function clusters(classes: number, per: number, dim: number, seed: number): Samp
   return { x, n, sampleShape: [dim], labels };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'facet-train-'));
+const tmp = () => tempDir('facet-train-');
 const small: TrainConfig = { ...defaultTrainConfig, hidden: [16], embeddingDim: 8, epochs: 2, batchSize: 16, lr: 1e-2, scale: 16, margin: 0.2, seed: 3 };
 
 test('ArcFace, CosFace and BroadFace heads all learn separable clusters (loss falls, validation Recall@1 far above chance)', async () => {

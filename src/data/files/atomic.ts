@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fsError } from './fs-errors.js';
 
@@ -91,4 +91,35 @@ export function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8
   writeFileAtomicWith(path, (write) => {
     for (const chunk of Array.isArray(data) ? data : [data]) write(chunk);
   });
+}
+
+const TEMP_NAME = /^\..+\.tmp-(\d+)-[a-z0-9]*$/;
+
+/** Whether a process with this id runs on this machine (EPERM: it runs, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporaries writeFileAtomicWith left under `dir` (and its sub-folders) when a writer was
+ * killed mid-write: those of a process that is gone, or older than `since` (a recycled pid). Returns
+ * the paths removed.
+ */
+export function removeStaleTemporaries(dir: string, since: number): string[] {
+  const removed: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) removed.push(...removeStaleTemporaries(p, since));
+    const m = TEMP_NAME.exec(e.name);
+    if (m && e.isFile() && (!processAlive(Number(m[1])) || statSync(p).mtimeMs < since)) {
+      rmSync(p, { force: true });
+      removed.push(p);
+    }
+  }
+  return removed;
 }

@@ -76,15 +76,21 @@ export function readFeatures(path: string, opts: ReadFeaturesOptions = {}): Matr
     throw new Error(`${path}: features have dimension ${m.cols}, expected ${opts.dim}`);
   }
   if (m.rows === 0) throw new Error(`${path}: no feature rows`);
-  if (!opts.allowNonFinite) {
-    const bad = firstNonFiniteRow(m);
-    if (bad >= 0) throw new Error(`${path}: row ${bad} holds NaN or Inf`);
-  }
+  if (!opts.allowNonFinite) checkFinite(m, path);
   if (opts.rejectZeroRows) {
     const zero = firstZeroRow(m);
     if (zero >= 0) throw new Error(`${path}: row ${zero} is all zeros (cosine similarity is undefined)`);
   }
   return m;
+}
+
+/**
+ * The one check every reader and writer of features and embeddings makes: NaN/Inf (a diverged model's
+ * output, a damaged file) is an error naming the file and the first bad row.
+ */
+export function checkFinite(m: Matrix, name: string): void {
+  const bad = firstNonFiniteRow(m);
+  if (bad >= 0) throw new Error(`${name}: row ${bad} holds NaN or Inf`);
 }
 
 /** Writes features as .npy (float32, 2-D) or raw .bin, by extension, atomically. */

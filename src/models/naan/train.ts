@@ -40,8 +40,10 @@ export interface NaanTrainResult {
   history: { epoch: number; meanLoss: number }[];
   positiveRatio: number;
   numPairs: number;
-  /** true when stopAfterSteps ended the call before the last epoch */
+  /** true when stopAfterSteps or a Ctrl-C ended the call before the last epoch (with a checkpoint saved) */
   stopped: boolean;
+  /** true when a Ctrl-C (SIGINT) stopped it */
+  interrupted: boolean;
 }
 
 const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
@@ -51,7 +53,7 @@ const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
  * L2 weight decay, lr × lrDecay per epoch, gradient-norm clipping; pairs shuffled per epoch by a
  * seeded order (seed + epoch), so a resumed run continues the same sequence of batches.
  */
-export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o: NaanTrainOptions): NaanTrainResult {
+export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o: NaanTrainOptions): Promise<NaanTrainResult> {
   if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
   if (labels.length !== features.rows) throw new Error(`${labels.length} labels for ${features.rows} feature rows`);
   const ck = o.resume && o.checkpoint ? loadCheckpoint(o.checkpoint) : undefined;
@@ -72,52 +74,59 @@ export function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Array, o
   const stepsPerEpoch = Math.min(Math.ceil(numPairs / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
   const history: NaanTrainResult['history'] = [];
   const [k1, k2] = config.kHops;
-  let stepsRun = 0, stopped = false;
-
-  for (; state.epoch < o.epochs; state.epoch++, state.step = 0) {
-    const order = shuffled(numPairs, state.seed + state.epoch);
-    const lr = o.lr * o.lrDecay ** state.epoch;
-    let lossSum = 0, lossCount = 0;
-    for (; state.step < stepsPerEpoch; state.step++) {
-      const idx = order.subarray(state.step * o.batchSize, Math.min(numPairs, (state.step + 1) * o.batchSize));
-      const a = Int32Array.from(idx, (p) => pairs[2 * p]);
-      const b = Int32Array.from(idx, (p) => pairs[2 * p + 1]);
-      const y = Int32Array.from(idx, (p) => targets[p]);
-      const loss = tf.tidy(() => {
-        // both ends of every pair in one neighbourhood batch: W is applied once per distinct node
-        const ends = new Int32Array(2 * a.length);
-        ends.set(a); ends.set(b, a.length);
-        const hood = neighbourhoods(knn, ends, k1, k2);
-        const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
-        const { value, grads } = tf.variableGrads(() => {
-          const z = embedNodes(params, config, X, hood);
-          const B = a.length, D = config.dim;
-          const logits = pairLogits(params, tf.slice(z, [0, 0], [B, D]), tf.slice(z, [B, 0], [B, D]));
-          return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
-        }, names.map((k) => params[k]));
-        adamStep(params, m, v, grads, lr, o, ++state.adamStep);
-        return value.dataSync()[0];
-      });
-      lossSum += loss; lossCount++;
-      o.onStep?.({ epoch: state.epoch, step: state.step + 1, steps: stepsPerEpoch, loss });
-      if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
-        saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+  let stepsRun = 0, stopped = false, interrupted = false;
+  const onSigint = () => { interrupted = true; };
+  process.on('SIGINT', onSigint);
+  try {
+    for (; state.epoch < o.epochs; state.epoch++, state.step = 0) {
+      const order = shuffled(numPairs, state.seed + state.epoch);
+      const lr = o.lr * o.lrDecay ** state.epoch;
+      let lossSum = 0, lossCount = 0;
+      for (; state.step < stepsPerEpoch; state.step++) {
+        const idx = order.subarray(state.step * o.batchSize, Math.min(numPairs, (state.step + 1) * o.batchSize));
+        const a = Int32Array.from(idx, (p) => pairs[2 * p]);
+        const b = Int32Array.from(idx, (p) => pairs[2 * p + 1]);
+        const y = Int32Array.from(idx, (p) => targets[p]);
+        const loss = tf.tidy(() => {
+          // both ends of every pair in one neighbourhood batch: W is applied once per distinct node
+          const ends = new Int32Array(2 * a.length);
+          ends.set(a); ends.set(b, a.length);
+          const hood = neighbourhoods(knn, ends, k1, k2);
+          const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
+          const { value, grads } = tf.variableGrads(() => {
+            const z = embedNodes(params, config, X, hood);
+            const B = a.length, D = config.dim;
+            const logits = pairLogits(params, tf.slice(z, [0, 0], [B, D]), tf.slice(z, [B, 0], [B, D]));
+            return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
+          }, names.map((k) => params[k]));
+          adamStep(params, m, v, grads, lr, o, ++state.adamStep);
+          return value.dataSync()[0];
+        });
+        lossSum += loss; lossCount++;
+        o.onStep?.({ epoch: state.epoch, step: state.step + 1, steps: stepsPerEpoch, loss });
+        if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
+          saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+        }
+        // let the event loop run so that a Ctrl-C reaches onSigint between steps
+        await new Promise((res) => setImmediate(res));
+        if ((++stepsRun === o.stopAfterSteps || interrupted) && state.step + 1 < stepsPerEpoch) {
+          if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+          stopped = true;
+          break;
+        }
       }
-      if (++stepsRun === o.stopAfterSteps && state.step + 1 < stepsPerEpoch) {
-        if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
-        stopped = true;
-        break;
-      }
+      if (stopped) { history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) }); break; }
+      history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
+      if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, { m, v });
+      if (((o.stopAfterSteps !== undefined && stepsRun >= o.stopAfterSteps) || interrupted) && state.epoch + 1 < o.epochs) { stopped = true; break; }
     }
-    if (stopped) { history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) }); break; }
-    history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
-    if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, { m, v });
-    if (o.stopAfterSteps !== undefined && stepsRun >= o.stopAfterSteps && state.epoch + 1 < o.epochs) { stopped = true; break; }
+  } finally {
+    process.off('SIGINT', onSigint);
   }
   X.dispose();
   let positives = 0;
   for (const t of targets) positives += t;
-  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped };
+  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped, interrupted };
 }
 
 /** torch.optim.Adam with weight_decay, after clip_grad_norm_(params, clipNorm). */

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { withRunFolder, type ClaimOptions } from '../../data/files/index.js';
 import { setupBackend, type BackendName } from '../../compute/backend.js';
 import { intList, integer, nonNegativeInt, numberIn, positiveInt } from '../../cli/parse.js';
 import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
@@ -17,7 +18,7 @@ export interface SemiCli {
   valFraction: number; seed: number; loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number; model?: ModelKind;
   hidden: number[]; embeddingSize: number; epochs: number; retrainEpochs?: number; batchSize: number; lr: number; weightDecay: number;
   knnK: number; scorer: 'naan' | 'cosine'; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
-  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; recall: number[]; from: SemiStage; resume: boolean; out: string; backend: BackendName;
+  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; recall: number[]; from?: SemiStage; resume: boolean; overwrite: boolean; out: string; backend: BackendName;
 }
 
 /** The options every loop command shares, with the defaults given (facet semi's, or the demo's). */
@@ -55,8 +56,9 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--step <x>', 'propagation threshold step (NAAN 0.6)', numberIn('--step', 1e-9, 1), 0.6)
     .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), [1, 2, 4, 8, 16])
-    .option('--from <stage>', `re-enter at a stage: ${SEMI_STAGES.join(', ')}`, 'split')
-    .option('--resume', 'with --from supervised|retrain: continue that training from its checkpoint (after Ctrl-C)', false)
+    .option('--from <stage>', `re-enter at a stage: ${SEMI_STAGES.join(', ')} (default: split)`)
+    .option('--resume', 'continue where the run stopped: the first unfinished stage, a training from its checkpoint (after Ctrl-C)', false)
+    .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .option('--backend <name>', 'tfjs backend', 'auto')
     .option('--out <dir>', 'run folder', d.out);
 }
@@ -84,6 +86,11 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean): SemiOptions {
   };
 }
 
+/** A loop's run folder is taken over by --resume or a re-entry (--from), replaced by --overwrite. */
+export function claimOf(o: SemiCli): ClaimOptions {
+  return { flag: '--out', resume: o.resume || o.from !== undefined, overwrite: o.overwrite };
+}
+
 export function printSummary(s: SemiSummary, seconds: number): void {
   process.stdout.write([
     `Recall@1 on held-out classes: supervised only ${s.before.toFixed(2)}% → after pseudo-labelling ${s.after.toFixed(2)}% (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points${s.gain > 0 ? '' : ': no gain on this run'})`,
@@ -105,7 +112,7 @@ export function registerSemi(program: Command): void {
       const t0 = Date.now();
       await setupBackend(o.backend);
       const isImage = !o.dataset.startsWith('features:');
-      const s = await runSemi(toSemiOptions(o, isImage), undefined, (st) => process.stderr.write(`facet semi: ${st}…\n`));
+      const s = await withRunFolder(o.out, claimOf(o), () => runSemi(toSemiOptions(o, isImage), undefined, (st) => process.stderr.write(`facet semi: ${st}…\n`)));
       printSummary(s, (Date.now() - t0) / 1000);
     });
 }

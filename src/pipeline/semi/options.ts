@@ -36,7 +36,8 @@ export interface SemiOptions {
   naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number };
   predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
   evalKs: number[];
-  from: SemiStage;
-  /** continue the `from` stage's training from its checkpoint (after Ctrl-C) instead of starting it again */
+  /** the stage to start at; default `split`, or with `resume` the first stage the run folder has not finished */
+  from?: SemiStage;
+  /** continue where the run stopped: at the first unfinished stage, its training from its checkpoint (after Ctrl-C) */
   resume: boolean;
 }

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { RunFolder } from '../run-folder.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import { writeSemiReport, type SemiSummary } from './report.js';
@@ -15,13 +17,37 @@ const RUNNERS: Record<Exclude<SemiStage, 'report'>, (c: SemiContext) => Promise<
  * own embeddings, kNN or pseudo-labels there).
  */
 export async function runSemi(o: SemiOptions, title = 'facet semi: semi-supervised training with pseudo-labels', onStage?: (stage: SemiStage) => void): Promise<SemiSummary> {
-  if (!SEMI_STAGES.includes(o.from)) throw new Error(`--from: one of ${SEMI_STAGES.join(', ')}, got "${o.from}"`);
-  const run = new RunFolder(o.out, { command: 'semi', ...o });
-  const c = new SemiContext(o, run);
-  for (const stage of SEMI_STAGES.slice(SEMI_STAGES.indexOf(o.from), -1) as Exclude<SemiStage, 'report'>[]) {
+  if (o.from !== undefined && !SEMI_STAGES.includes(o.from)) throw new Error(`--from: one of ${SEMI_STAGES.join(', ')}, got "${o.from}"`);
+  const finished = finishedStages(o.out);
+  const from = o.from ?? (o.resume ? SEMI_STAGES.find((s) => !finished.includes(s)) ?? 'report' : 'split');
+  const run = new RunFolder(o.out, { command: 'semi', ...o, from });
+  const c = new SemiContext({ ...o, from }, run);
+  // stages from `from` on are redone, so they are no longer finished
+  const done = finished.filter((s) => SEMI_STAGES.indexOf(s) < SEMI_STAGES.indexOf(from));
+  const record = (stage: SemiStage) => { done.push(stage); run.writeJson(STAGES_FILE, { finished: done }); };
+  for (const stage of SEMI_STAGES.slice(SEMI_STAGES.indexOf(from), -1) as Exclude<SemiStage, 'report'>[]) {
     onStage?.(stage);
     await run.stage(stage, () => RUNNERS[stage](c));
+    record(stage);
   }
   onStage?.('report');
-  return run.stage('report', () => writeSemiReport(c, title));
+  const summary = await run.stage('report', () => writeSemiReport(c, title));
+  record('report');
+  return summary;
+}
+
+/** The loop's progress in its run folder: the stages finished, in order, so that --resume picks the first unfinished one. */
+const STAGES_FILE = 'stages.json';
+
+function finishedStages(out: string): SemiStage[] {
+  const p = join(out, STAGES_FILE);
+  if (!existsSync(p)) return [];
+  let v: { finished?: unknown };
+  try {
+    v = JSON.parse(readFileSync(p, 'utf8')) as { finished?: unknown };
+  } catch (err) {
+    throw new Error(`${p}: not JSON (${(err as Error).message}); remove it, or start again with --overwrite`);
+  }
+  if (!Array.isArray(v?.finished)) throw new Error(`${p}: no list "finished" (the loop's progress); remove it, or start again with --overwrite`);
+  return v.finished.filter((s): s is SemiStage => (SEMI_STAGES as readonly string[]).includes(s));
 }

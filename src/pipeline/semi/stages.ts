@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { checkFinite, makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
 import { checkK } from '../../knn/prepare.js';
 import { trainNaan } from '../../models/naan/train.js';
@@ -13,6 +13,7 @@ import { naanPredictProgress, naanTrainProgress } from '../../cluster/naan-cli.j
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
 import { train } from '../../train/trainer.js';
+import { InterruptedError } from '../../train/interrupted.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { gatherRows, splitByClass, type Samples } from '../../train/samples.js';
@@ -68,13 +69,13 @@ export async function splitStage(c: SemiContext): Promise<void> {
 }
 
 /** `--resume` continues the re-entered stage's training where its checkpoint left it */
-function resuming(c: SemiContext, stage: 'supervised' | 'retrain'): boolean {
-  return c.o.resume && c.o.from === stage && existsSync(c.file(`${stage}/checkpoint.json`));
+function resuming(c: SemiContext, stage: 'supervised' | 'retrain' | 'naan', checkpoint = `${stage}/checkpoint.json`): boolean {
+  return c.o.resume && c.o.from === stage && existsSync(c.file(checkpoint));
 }
 
 /** A Ctrl-C during training: the trainer saved its checkpoint; the loop stops instead of going on with a partial model. */
 function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain', interrupted: boolean): void {
-  if (interrupted) throw new Error(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --from ${stage} --resume`);
+  if (interrupted) throw new InterruptedError(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --resume`);
 }
 
 export async function supervisedStage(c: SemiContext): Promise<void> {
@@ -90,7 +91,9 @@ export async function embedStage(c: SemiContext): Promise<void> {
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
   makeDir(c.file('embeddings'));
   for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
-    writeFeatures(c.file(`embeddings/${name}.npy`), { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim });
+    const e = { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim };
+    checkFinite(e, `embeddings of the ${name} rows by ${c.file('supervised')} (not written)`);
+    writeFeatures(c.file(`embeddings/${name}.npy`), e);
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
     writeLabels(c.file(`embeddings/${name === 'labelled' ? 'labelled_labels' : 'unlabelled_truth'}.txt`), s.labels);
   }
@@ -118,12 +121,13 @@ export async function naanStage(c: SemiContext): Promise<void> {
   const labels = readLabels(c.input('embeddings/labelled_labels.txt', 'embed'));
   const n = c.o.naan;
   const bars = naanTrainProgress();
-  const r = trainNaan(f, g, labels, {
+  const r = await trainNaan(f, g, labels, {
     kHops: n.kHops, sampleHops: n.sampleHops, epochs: n.epochs, batchSize: n.batchSize, nheads: 1, lr: n.lr, lrDecay: 0.1,
-    weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'),
+    weightDecay: 5e-4, clipNorm: 2, seed: c.o.seed, maxStepsPerEpoch: n.maxStepsPerEpoch, checkpoint: c.file('naan.json'), resume: resuming(c, 'naan', 'naan.json'),
     onStep: bars.onStep,
   });
   bars.stop();
+  if (r.interrupted) throw new InterruptedError(`stage naan interrupted; its checkpoint is ${c.file('naan.json')}: continue with --resume`);
   c.run.writeJson('naan_train.json', { history: r.history, pairs: r.numPairs, positiveRatio: r.positiveRatio });
 }
 

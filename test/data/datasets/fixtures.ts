@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { tempDir as newTempDir } from '../../helpers/temp.js';
 
 export function tempDir(tag: string): string {
-  return mkdtempSync(join(tmpdir(), `facet-${tag}-`));
+  return newTempDir(`facet-${tag}-`);
 }
 
 /** a tiny solid-colour PNG (the colour encodes `seed`, so images differ) */

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, writeNpy, readFeatures, readLabels, readKnn, readNpz, writeNpz, writeFeatures, readNaanFeats } from '../../../src/data/files/index.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-bad-'));
+const dir = tempDir('facet-bad-');
 const good = join(dir, 'good.npy');
 writeNpy(good, { dtype: 'float32', shape: [4, 2], data: new Float32Array(8).fill(1) });
 const goodBytes = readFileSync(good);

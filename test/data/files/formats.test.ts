@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   readNpy, writeNpy, readNpz, writeNpz, readFeatures, writeFeatures, readLabels, writeLabels,
   readKnn, writeKnnLearnToCluster, writeKnnNaan, readNaanFeats, writeFileAtomic, writeFileAtomicWith, describeFile,
   type NdArray,
 } from '../../../src/data/files/index.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-files-'));
+const dir = tempDir('facet-files-');
 
 const samples: NdArray[] = [
   { dtype: 'float32', shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i * 0.5 - 2) },

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpz } from '../../../src/data/files/index.js';
 import { repoRoot } from '../../helpers/golden.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-inspect-'));
+const dir = tempDir('facet-inspect-');
 
 function inspect(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'inspect', ...args], { encoding: 'utf8' });

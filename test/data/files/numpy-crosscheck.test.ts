@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNpy, readNpz, writeNpy, writeNpz, readKnn, writeKnnLearnToCluster } from '../../../src/data/files/index.js';
 import { haveNumpy, python } from '../../helpers/python.js';
+import { tempDir } from '../../helpers/temp.js';
 
 const skip = !haveNumpy() && 'Debian python3-numpy not installed (scripts/install-system-deps.sh installs it)';
-const dir = mkdtempSync(join(tmpdir(), 'facet-np-'));
+const dir = tempDir('facet-np-');
 
 test('files numpy writes are read exactly (all dtypes, v1/v2/v3 headers, savez and savez_compressed)', { skip }, () => {
   python(`

@@ -1,19 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFeatures, readLabels } from '../../../src/data/files/index.js';
 import { repoRoot } from '../../helpers/golden.js';
 import { synthFaces } from '../../../src/data/synth/synth-faces.js';
+import { tempDir } from '../../helpers/temp.js';
 
 function synth(out: string, seed: string) {
   return spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'data', 'synth-faces', '--ids', '30', '--images', '2040', '--dim', '32', '--seed', seed, '--out', out], { encoding: 'utf8' });
 }
 
 test('facet data synth-faces writes .bin, .meta and a manifest with the kNN precision profile; same seed, same bytes', () => {
-  const root = mkdtempSync(join(tmpdir(), 'facet-synth-'));
+  const root = tempDir('facet-synth-');
   const r = synth(join(root, 'a'), '7');
   assert.equal(r.status, 0, r.stderr);
   const f = readFeatures(join(root, 'a/features.bin'), { dim: 32 });
@@ -74,7 +75,7 @@ test('synth-faces nuisance directions are shared by splits of different identity
 });
 
 test('facet data synth-faces --spread and --nuisance reach the generator and the manifest; a bad pair is refused', () => {
-  const root = mkdtempSync(join(tmpdir(), 'facet-synth-'));
+  const root = tempDir('facet-synth-');
   const args = (out: string, extra: string[]) => [join(repoRoot, 'bin/facet.js'), 'data', 'synth-faces', '--ids', '10', '--images', '200', '--dim', '16', '--seed', '3', '--out', out, ...extra];
   const r = spawnSync(process.execPath, args(join(root, 'n'), ['--spread', '0.5,1', '--nuisance', '4,0.8']), { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);

@@ -1,7 +1,5 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../../../src/compute/backend.js';
@@ -12,6 +10,7 @@ import { knnPairs, pairTargets } from '../../../src/models/naan/pairs.js';
 import { trainNaan, type NaanTrainOptions } from '../../../src/models/naan/train.js';
 import { predictNaan } from '../../../src/models/naan/predict.js';
 import { loadCheckpoint } from '../../../src/models/naan/checkpoint.js';
+import { tempDir } from '../../helpers/temp.js';
 
 before(async () => { await setupBackend('auto'); });
 
@@ -57,21 +56,21 @@ const opts = (extra: Partial<NaanTrainOptions>): NaanTrainOptions => ({
 });
 const flat = (p: Record<string, tf.Variable>) => Object.keys(p).sort().flatMap((k) => Array.from(p[k].dataSync()));
 
-test('training lowers the loss; resuming from the epoch-1 checkpoint gives the uninterrupted run exactly', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-naan-'));
+test('training lowers the loss; resuming from the epoch-1 checkpoint gives the uninterrupted run exactly', async () => {
+  const dir = tempDir('facet-naan-');
   // full batch (all 158 pairs per step), constant lr: the loss must fall
-  const full = trainNaan(data.features, knn, data.labels, opts({ epochs: 15, batchSize: 512, lr: 1e-2, lrDecay: 1, nheads: 1 }));
+  const full = await trainNaan(data.features, knn, data.labels, opts({ epochs: 15, batchSize: 512, lr: 1e-2, lrDecay: 1, nheads: 1 }));
   assert.ok(full.history[14].meanLoss < full.history[0].meanLoss - 0.02, JSON.stringify(full.history));
-  const whole = trainNaan(data.features, knn, data.labels, opts({}));
+  const whole = await trainNaan(data.features, knn, data.labels, opts({}));
   const ck = join(dir, 'naan.json');
-  trainNaan(data.features, knn, data.labels, opts({ epochs: 1, checkpoint: ck }));
+  await trainNaan(data.features, knn, data.labels, opts({ epochs: 1, checkpoint: ck }));
   assert.equal(loadCheckpoint(ck).state.epoch, 1);
-  const resumed = trainNaan(data.features, knn, data.labels, opts({ checkpoint: ck, resume: true }));
+  const resumed = await trainNaan(data.features, knn, data.labels, opts({ checkpoint: ck, resume: true }));
   assert.deepEqual(flat(resumed.params), flat(whole.params));
 });
 
-test('prediction scores every unique top-k edge with a probability', () => {
-  const r = trainNaan(data.features, knn, data.labels, opts({ epochs: 1, maxStepsPerEpoch: 1 }));
+test('prediction scores every unique top-k edge with a probability', async () => {
+  const r = await trainNaan(data.features, knn, data.labels, opts({ epochs: 1, maxStepsPerEpoch: 1 }));
   const s = predictNaan(r.params, r.config, data.features, knn, { kHops: [3, 2], edgeHops: 4, batchSize: 32 });
   assert.equal(s.edges.length, 2 * s.scores.length);
   assert.deepEqual(s.edges, knnPairs(knn, 4, 'sorted'));
@@ -84,10 +83,10 @@ test('prediction scores every unique top-k edge with a probability', () => {
   direct.forEach((v, e) => assert.ok(Math.abs(v - s.scores[e]) < 1e-5, `edge ${e}: ${v} vs ${s.scores[e]}`));
 });
 
-test('bad input is refused naming what is wrong', () => {
-  assert.throws(() => trainNaan(data.features, knn, data.labels.subarray(1), opts({})), /79 labels for 80 feature rows/);
+test('bad input is refused naming what is wrong', async () => {
+  await assert.rejects(() => trainNaan(data.features, knn, data.labels.subarray(1), opts({})), /79 labels for 80 feature rows/);
   assert.throws(() => loadCheckpoint('/nonexistent/naan.json'), /naan.json: checkpoint not found/);
-  const r = trainNaan(data.features, knn, data.labels, opts({ epochs: 1, maxStepsPerEpoch: 1 }));
+  const r = await trainNaan(data.features, knn, data.labels, opts({ epochs: 1, maxStepsPerEpoch: 1 }));
   const wide = { data: new Float32Array(80 * 4), rows: 80, cols: 4 };
   assert.throws(() => predictNaan(r.params, r.config, wide, knn, { kHops: [3, 2], edgeHops: 4, batchSize: 32 }), /model is for 8-d features, these are 4-d/);
 });
