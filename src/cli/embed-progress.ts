@@ -1,6 +1,6 @@
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
-import type { Samples } from '../train/samples.js';
+import { asSource, type SampleSource, type Samples } from '../train/samples.js';
 import { progress } from './progress.js';
 
 /** L2-normalised embeddings of every sample, with a progress bar. */
@@ -11,14 +11,15 @@ export function embedWithProgress(label: string, model: EmbeddingModel, s: Sampl
   return e;
 }
 
-/** The same through a BatchEmbedder (an ONNX model), `batch` samples per call. */
-export async function embedBatchesWithProgress(label: string, embedder: BatchEmbedder, s: Samples, batch = 256): Promise<Float32Array> {
-  const per = s.x.length / s.n, d = embedder.embeddingDim;
+/** Embeddings by any BatchEmbedder (a run's model, an ONNX model) of samples in memory or streamed from disk, `batch` per call. */
+export async function embedSourceWithProgress(label: string, embedder: BatchEmbedder, samples: Samples | SampleSource, batch = 256): Promise<Float32Array> {
+  const s = asSource(samples), d = embedder.embeddingDim;
   const out = new Float32Array(s.n * d);
   const bar = progress(label, s.n, 'images');
   for (let i = 0; i < s.n; i += batch) {
     const rows = Math.min(batch, s.n - i);
-    out.set(await embedder.embed(s.x.subarray(i * per, (i + rows) * per), rows), i * d);
+    const { x } = await s.rows(Int32Array.from({ length: rows }, (_, r) => i + r), { train: false, epoch: 0 });
+    out.set(await embedder.embed(x, rows), i * d);
     bar.update(i + rows);
   }
   bar.stop();

@@ -1,37 +1,26 @@
 import type { Command } from 'commander';
 import { setupBackend } from '../compute/backend.js';
-import { openDataset } from '../data/datasets/index.js';
+import { DATASET_NAMES, datasetNormalization, openDataset } from '../data/datasets/index.js';
 import { readFeatures, writeFileAtomic } from '../data/files/index.js';
-import { IMAGENET_MEAN, IMAGENET_STD } from '../data/images/index.js';
+import { normalizationText } from '../data/images/index.js';
 import { exportOnnx } from '../models/onnx/export.js';
 import { loadTrainedModel } from '../train/trained-model.js';
 import { positiveInt } from './parse.js';
 
-interface ExportCli { run: string; dataset: string; root?: string; imageSize?: number; epoch: 'best' | 'last'; out: string }
-
-const GREY_SETS = ['fashion-mnist', 'glyphs'];
-const IMAGE_FILES = ['sop', 'inshop', 'cub', 'cars'];
+interface ExportCli { run: string; dataset?: string; root?: string; imageSize?: number; epoch: 'best' | 'last'; out: string }
 
 /**
- * The per-sample input shape and preprocessing facet uses for a dataset (what the run was trained
- * on; a run folder does not record it): grey sets are scaled to [−1, 1], image files are resized,
- * centre-cropped and ImageNet-normalised at evaluation, features are fed as they are.
+ * The input shape and preprocessing of a run trained on `dataset`, for checkpoints of an older facet
+ * that record neither: grey sets at their size, image files at --image-size (224 after 256), features
+ * at their width.
  */
-function datasetInput(dataset: string, o: ExportCli): { shape: number[]; normalization: string } {
-  if (dataset.startsWith('features:')) {
-    return { shape: [readFeatures(dataset.slice('features:'.length)).cols], normalization: 'none: the feature rows as given' };
-  }
-  if (GREY_SETS.includes(dataset)) {
-    return { shape: [...openDataset(dataset, { root: o.root, split: 'train' }).imageShape], normalization: 'x/127.5 - 1 (pixels 0..255 to [-1, 1])' };
-  }
-  if (IMAGE_FILES.includes(dataset) || dataset.startsWith('folder:')) {
-    const crop = o.imageSize ?? 224, resize = Math.round((crop * 256) / 224);
-    return {
-      shape: [crop, crop, 3],
-      normalization: `RGB (x/255 - mean)/std, mean ${IMAGENET_MEAN.join(',')}, std ${IMAGENET_STD.join(',')} (ImageNet), after resizing to ${resize}×${resize} and a centre crop of ${crop}`,
-    };
-  }
-  throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...GREY_SETS, ...IMAGE_FILES, 'folder:PATH', 'features:PATH'].join(', ')}`);
+function datasetShape(dataset: string, o: ExportCli): number[] {
+  const known = DATASET_NAMES.some((n) => n === dataset || (n.endsWith(':PATH') || n.endsWith(':DIR')) && dataset.startsWith(n.slice(0, n.indexOf(':') + 1)));
+  if (!known && !dataset.startsWith('features:')) throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
+  if (dataset.startsWith('features:')) return [readFeatures(dataset.slice('features:'.length)).cols];
+  if (datasetNormalization(dataset) === 'unit') return [...openDataset(dataset, { root: o.root, split: 'train' }).imageShape];
+  const crop = o.imageSize ?? 224;
+  return [crop, crop, 3];
 }
 
 /** `facet export`: a trained run's embedding network as an ONNX model (the same embeddings as facet embed). */
@@ -40,18 +29,22 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('write the embedding network of a facet train run as an ONNX model (opset 17; input NHWC images or [batch, d] features, output the L2-normalised embedding)')
     .requiredOption('--run <dir>', 'run folder of facet train (its checkpoint.json)')
-    .requiredOption('--dataset <name>', 'the dataset the run was trained on (its input shape and preprocessing): fashion-mnist, glyphs, sop, inshop, cub, cars, folder:PATH or features:PATH')
-    .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs)')
-    .option('--image-size <px>', 'crop size the run used on image-file datasets', positiveInt('--image-size'))
+    .option('--dataset <name>', 'only for runs of an older facet, whose checkpoint records no input shape: the dataset the run was trained on')
+    .option('--root <dir>', 'dataset folder (with --dataset glyphs)')
+    .option('--image-size <px>', 'crop size the run used on image-file datasets (with --dataset)', positiveInt('--image-size'))
     .option('--epoch <which>', 'last, or best (the validation-selected epoch)', 'last')
     .requiredOption('--out <file>', 'ONNX model file (.onnx)')
     .action(async (o: ExportCli) => {
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
       await setupBackend('cpu');
-      const input = datasetInput(o.dataset, o);
-      const { model, epoch } = loadTrainedModel(o.run, input.shape, o.epoch);
+      const shape = o.dataset === undefined ? undefined : datasetShape(o.dataset, o);
+      const { model, epoch, imageNormalization } = loadTrainedModel(o.run, shape, o.epoch);
+      const normalization = o.dataset === undefined ? imageNormalization : datasetNormalization(o.dataset);
       const version = program.version() ?? 'unknown';
-      const bytes = exportOnnx(model, { inputNormalization: input.normalization, facetVersion: version, extra: { 'facet.dataset': o.dataset, 'facet.epoch': String(epoch) } });
+      const bytes = exportOnnx(model, {
+        inputNormalization: normalization === undefined ? 'none: the feature rows as given' : normalizationText(normalization),
+        imageNormalization: normalization, facetVersion: version, extra: { 'facet.epoch': String(epoch), ...(o.dataset && { 'facet.dataset': o.dataset }) },
+      });
       writeFileAtomic(o.out, bytes);
       process.stdout.write(JSON.stringify({ out: o.out, model: model.kind, epoch, inputShape: ['batch', ...model.inputShape], embeddingDim: model.embeddingDim, bytes: bytes.length }) + '\n');
     });

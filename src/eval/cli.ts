@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readFeatures, readLabels, writeFileAtomic } from '../data/files/index.js';
+import sharp from 'sharp';
+import { readFeatures, readLabels, readVerificationBin, writeFileAtomic } from '../data/files/index.js';
 import { progress } from '../cli/progress.js';
 import { intList, positiveInt } from '../cli/parse.js';
 import { clusteringMetrics } from './clustering.js';
@@ -9,6 +10,7 @@ import { readPairs } from './pairs-file.js';
 import { formatClustering, formatRetrieval, formatVerification } from './format.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
+import { facetInputShape, openOnnxEmbedder } from '../models/onnx-embedder.js';
 import { runEmbedder } from '../train/run-embedder.js';
 import { loadVerificationSet, verifySet, type SetVerification } from '../train/verification-sets.js';
 
@@ -33,14 +35,25 @@ interface ClusteringCli { gt: string; pred: string; removeSingletons?: boolean; 
 interface VerificationCli {
   embeddings?: string; pairs?: string; dim?: number; key?: string; folds: number; far?: string;
   rocOut?: string; json?: boolean;
-  bin?: string; run?: string; epoch: 'best' | 'last'; flip?: boolean; imageSize?: number; batchSize: number; backend: BackendName;
+  bin?: string; run?: string; onnx?: string; epoch: 'best' | 'last'; flip?: boolean; imageSize?: number; batchSize: number; backend: BackendName;
 }
 
-/** The model that embeds a .bin's images: a facet run (an ONNX model is another BatchEmbedder). */
-function binEmbedder(o: VerificationCli): BatchEmbedder {
+/**
+ * The model that embeds a .bin's images: a facet run (at the size it trained at, or --image-size), or an
+ * ONNX model fed the size facet's export declares, else the set's own (its first image's) or --image-size.
+ */
+async function binEmbedder(o: VerificationCli): Promise<BatchEmbedder> {
   if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
-  if (!o.run) throw new Error('--bin needs the model that embeds its images: --run DIR');
-  return runEmbedder(o.run, { epoch: o.epoch, imageSize: o.imageSize }).embedder;
+  if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('--bin needs the model that embeds its images: --run DIR or --onnx MODEL.onnx (one of them)');
+  if (o.onnx !== undefined) {
+    const declared = facetInputShape(o.onnx);
+    if (declared && o.imageSize === undefined) return openOnnxEmbedder(o.onnx, declared);
+    const first = readVerificationBin(o.bin!).images[0];
+    const meta = await sharp(first).metadata().catch(() => ({ width: undefined, height: undefined }));
+    if (!meta.width || !meta.height) throw new Error(`${o.bin}: image 0 cannot be decoded`);
+    return openOnnxEmbedder(o.onnx, [o.imageSize ?? meta.height, o.imageSize ?? meta.width, declared?.[2] ?? 3]);
+  }
+  return runEmbedder(o.run!, { epoch: o.epoch, imageSize: o.imageSize }).embedder;
 }
 
 /** Embeddings and pairs files, or a .bin embedded by a model: the metrics (with accuracyFlip when --flip). */
@@ -49,12 +62,12 @@ async function verificationMetrics(o: VerificationCli, fars: number[] | undefine
   if (o.bin !== undefined) {
     if (o.embeddings || o.pairs) throw new Error('--bin replaces --embeddings and --pairs: give one or the other');
     await setupBackend(o.backend);
-    const embedder = binEmbedder(o);
+    const embedder = await binEmbedder(o);
     const set = await loadVerificationSet(o.bin, embedder.inputShape);
     if (set.resized > 0) process.stderr.write(`${o.bin}: ${set.resized} of ${set.n} images resized to the model's ${set.shape[0]}×${set.shape[1]}\n`);
     return { ...(await verifySet(embedder, set, { ...opts, flip: o.flip, batchSize: o.batchSize })), model: embedder.source, resized: set.resized };
   }
-  if (!o.embeddings || !o.pairs) throw new Error('give --embeddings and --pairs, or --bin with --run');
+  if (!o.embeddings || !o.pairs) throw new Error('give --embeddings and --pairs, or --bin with --run or --onnx');
   if (o.flip) throw new Error('--flip needs --bin (it embeds the mirrored images)');
   const e = features(o.embeddings, o.dim, o.key);
   return evaluateVerification(e, readPairs(o.pairs, { rows: e.rows, of: o.embeddings }), opts);
@@ -112,6 +125,7 @@ export function registerEval(program: Command): void {
     .option('--pairs <file>', 'one "idx1 idx2 same" per line (row indices; same = 1 or 0)')
     .option('--bin <file>', 'insightface verification set (lfw.bin, cfp_fp.bin, agedb_30.bin), embedded by --run')
     .option('--run <dir>', 'facet train run folder whose model embeds the --bin images')
+    .option('--onnx <file>', 'instead of --run: an ONNX embedding model (facet export, or e.g. insightface w600k_r50.onnx) fed the images at their size, scaled to [-1, 1] unless its facet metadata says otherwise')
     .option('--epoch <which>', 'last, or best (the selected epoch)', 'last')
     .option('--flip', 'also insightface\'s Accuracy-Flip: each embedding plus its mirrored image\'s')
     .option('--image-size <px>', 'feed the model px × px images (default: the size it was trained at)', positiveInt('--image-size'))

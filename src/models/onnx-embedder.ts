@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
+import { IMAGE_NORMALIZATIONS, type ImageNormalization } from '../data/images/normalization.js';
 import type { BatchEmbedder } from './batch-embedder.js';
 
 // onnx-proto is CommonJS: its namespace comes through the default export
@@ -31,6 +32,21 @@ function readMetadata(file: string, bytes: Uint8Array): Map<string, string> {
   }
   if (!m.graph) throw new Error(`${file}: not an ONNX model (no graph)`);
   return new Map(m.metadataProps.map((p) => [p.key ?? '', p.value ?? '']));
+}
+
+/**
+ * The per-sample input shape a model exported by facet declares (`facet.input_shape`, NHWC or [d]),
+ * undefined for a foreign model: what to decode a verification set's images to.
+ */
+export function facetInputShape(file: string): number[] | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new Error(`${file}: cannot read the ONNX model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const shape = readMetadata(file, bytes).get('facet.input_shape');
+  return shape ? shape.split(',').map(Number) : undefined;
 }
 
 /** NHWC rows → NCHW with `outC` channels (a grey channel repeated) */
@@ -125,9 +141,13 @@ export async function openOnnxEmbedder(file: string, sampleShape: number[]): Pro
   const embeddingDim = typeof declaredDim === 'number' && declaredDim > 0 ? declaredDim : (await run(new Float32Array(per), 1)).d;
   const step = fixedBatch ?? CHUNK;
 
+  // facet's export says how it scales images; a foreign face model is taken to want insightface's [−1, 1]
+  const declaredNorm = metadata.get('facet.image_normalization') as ImageNormalization | undefined;
+  const imageNormalization = sampleShape.length !== 3 ? undefined : declaredNorm && IMAGE_NORMALIZATIONS.includes(declaredNorm) ? declaredNorm : 'unit';
   return {
     inputShape: sampleShape,
     embeddingDim,
+    imageNormalization,
     source: file,
     async embed(x, n) {
       if (x.length !== n * per) throw new Error(`${file}: ${x.length} input values is not ${n} samples of [${sampleShape.join(', ')}]`);

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { ImageNormalization } from '../data/images/normalization.js';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../data/files/index.js';
 
@@ -27,6 +28,8 @@ export interface Checkpoint {
   epochLoss: { sum: number; steps: number };
   /** per-sample input shape the model was built for ([d] or [h, w, c]); absent in older checkpoints */
   sampleShape?: number[];
+  /** how the training images' pixels were scaled (datasetNormalization); absent for features and in older checkpoints */
+  imageNormalization?: ImageNormalization;
   /** the best validation epoch so far and its parameters */
   best?: { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> };
 }

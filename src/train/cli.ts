@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
+import { datasetNormalization } from '../data/datasets/index.js';
 import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { resolvedOptions } from '../cli/config.js';
 import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from '../cli/parse.js';
@@ -79,7 +80,8 @@ export function registerTrain(program: Command): void {
       checkTrainingSources(sources, o);
       // decoded once, before the first step, so a bad file stops the run at once
       const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, sources.train.sampleShape) : undefined;
-      const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify' });
+      const imageNormalization = datasetNormalization(o.dataset);
+      const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify', imageNormalization: imageNormalization ?? 'unit' });
       const config: TrainConfig = {
         loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
         model: o.model ?? (sources.train.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
@@ -91,12 +93,12 @@ export function registerTrain(program: Command): void {
       const runDir = o.resume ?? o.out;
       const runConfig = resolvedOptions(cmd, ['out', 'resume', 'overwrite']);
       await withRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite },
-        () => trainInto(runDir, o, config, sources, backend, { epochHook, runConfig }));
+        () => trainInto(runDir, o, config, sources, backend, { epochHook, runConfig, imageNormalization }));
     });
 }
 
 async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources, backend: string,
-  extra: Pick<TrainOptions, 'epochHook' | 'runConfig'>): Promise<void> {
+  extra: Pick<TrainOptions, 'epochHook' | 'runConfig' | 'imageNormalization'>): Promise<void> {
   const { train: tr, val, numClasses, test, gallery } = sources;
   const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, ...extra });
   const evalTest = test && !r.interrupted;

@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { checkFinite, checkOutputFolder, checkOutputIsNoInput, writeLabels, writeNpy } from '../data/files/index.js';
 import { positiveInt } from '../cli/parse.js';
-import { embedBatchesWithProgress, embedWithProgress } from '../cli/embed-progress.js';
+import { embedSourceWithProgress } from '../cli/embed-progress.js';
+import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { openOnnxEmbedder } from '../models/onnx-embedder.js';
-import { loadTrainingData } from './load-dataset.js';
+import { loadEmbeddingSplit } from './load-dataset.js';
+import { modelEmbedder } from './run-embedder.js';
 import { loadTrainedModel } from './trained-model.js';
 
-interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: 'train' | 'test'; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
+interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: string; imageSize?: number; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
 
 /** `facet embed`: L2-normalised embeddings of a dataset split by a trained run or an ONNX model, for kNN and clustering. */
 export function registerEmbed(program: Command): void {
@@ -16,18 +18,18 @@ export function registerEmbed(program: Command): void {
     .description('write the L2-normalised embeddings of a dataset split, by the model of a facet train run or an ONNX model, to .npy (for facet knn / cluster / eval)')
     .option('--run <dir>', 'run folder of facet train (its checkpoint.json)')
     .option('--onnx <file>', 'instead of --run: an ONNX embedding model (facet export, or e.g. insightface w600k_r50.onnx; NCHW or NHWC input, output L2-normalised here)')
-    .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root) or features:PATH (with --labels)')
+    .requiredOption('--dataset <name>', 'fashion-mnist, glyphs (with --root), features:PATH (with --labels), or images streamed from disk: folder:PATH, insightface:DIR, sop, inshop, cub, cars')
     .option('--root <dir>', 'dataset folder')
     .option('--labels <file>', 'labels of features:PATH')
     .option('--dim <d>', 'row length of a raw .bin features:PATH', positiveInt('--dim'))
     .option('--key <name>', 'array of an .npz features:PATH holding several')
-    .option('--split <name>', 'train or test', 'test')
+    .option('--split <name>', 'train or test (image datasets: any split they name, e.g. train for folder: and insightface:)', 'test')
+    .option('--image-size <px>', 'crop size of image-file datasets (224 after 256 by default; insightface: its property size)', positiveInt('--image-size'))
     .option('--epoch <which>', 'last, or best (the validation-selected epoch)', 'last')
     .requiredOption('--out <file>', 'embeddings .npy (n × d float32)')
     .option('--labels-out <file>', 'also write the split\'s labels (one per line)')
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .action(async (o: EmbedCli) => {
-      if (o.split !== 'train' && o.split !== 'test') throw new Error(`--split: train or test, got "${o.split}"`);
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
       if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('facet embed: give exactly one of --run RUN or --onnx MODEL.onnx');
       checkOutputFolder(o.out, '--out');
@@ -38,19 +40,18 @@ export function registerEmbed(program: Command): void {
         checkOutputIsNoInput(out, [{ flag: '--dataset features:', path: datasetFile }, { flag: '--labels', path: o.labels }, model]);
       }
       await setupBackend(o.backend);
-      const data = await loadTrainingData(o.dataset, o);
-      const s = o.split === 'train' ? data.train : data.test;
-      if (!s) throw new Error(`--dataset ${o.dataset} has no test split (give --test-features to facet train, or use --split train)`);
-      let e: Float32Array, dim: number, epoch: number | null = null;
+      const s = await loadEmbeddingSplit(o.dataset, o.split, o);
+      let epoch: number | null = null;
+      let embedder: BatchEmbedder;
       if (o.onnx !== undefined) {
-        const embedder = await openOnnxEmbedder(o.onnx, s.sampleShape);
-        e = await embedBatchesWithProgress('embed', embedder, s);
-        dim = embedder.embeddingDim;
+        embedder = await openOnnxEmbedder(o.onnx, s.sampleShape);
       } else {
         const trained = loadTrainedModel(o.run!, s.sampleShape, o.epoch);
-        e = embedWithProgress('embed', trained.model, s);
-        [dim, epoch] = [trained.model.embeddingDim, trained.epoch];
+        embedder = modelEmbedder(trained.model, `run ${o.run}`);
+        epoch = trained.epoch;
       }
+      const e = await embedSourceWithProgress('embed', embedder, s);
+      const dim = embedder.embeddingDim;
       checkFinite({ data: e, rows: s.n, cols: dim }, `embeddings by ${o.run ?? o.onnx} (not written to ${o.out})`);
       writeNpy(o.out, { dtype: 'float32', shape: [s.n, dim], data: e });
       if (o.labelsOut) writeLabels(o.labelsOut, s.labels);

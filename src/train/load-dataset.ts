@@ -97,6 +97,23 @@ export async function loadTrainingSources(dataset: string, o: SourceOptions): Pr
   return { train: datasetSource(fit), val, numClasses: fit.classes, test, unlabelledIgnored: 0 };
 }
 
+/**
+ * One split to embed (facet embed): in-memory sets and features as loadTrainingData reads them
+ * (`train` or `test`), image-file datasets (folder:, insightface:, SOP, …) streamed batch by batch from
+ * any split they name, at `imageSize` (224 after 256 by default; insightface: its property size).
+ */
+export async function loadEmbeddingSplit(dataset: string, split: string, o: { root?: string; labels?: string; imageSize?: number } & FeatureFileOptions): Promise<Samples | SampleSource> {
+  if (streams(dataset)) {
+    const sizes = o.imageSize && !dataset.startsWith('insightface:') ? { resize: Math.round((o.imageSize * 256) / 224), crop: o.imageSize } : undefined;
+    return datasetSource(openDataset(dataset, { root: o.root, split, sizes }));
+  }
+  if (split !== 'train' && split !== 'test') throw new Error(`--split: train or test, got "${split}"`);
+  const data = await loadTrainingData(dataset, o);
+  const s = split === 'train' ? data.train : data.test;
+  if (!s) throw new Error(`--dataset ${dataset} has no test split (give --test-features to facet train, or use --split train)`);
+  return s;
+}
+
 /** The first `limit` samples (quick runs). */
 export function limitSamples(s: Samples, limit: number | undefined): Samples {
   if (limit === undefined || limit >= s.n) return s;

@@ -1,12 +1,14 @@
+import type { ImageNormalization } from '../data/images/normalization.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { loadTrainedModel } from './trained-model.js';
 
-/** A facet model as a BatchEmbedder (evaluation mode, L2-normalised). */
-export function modelEmbedder(model: EmbeddingModel, source: string): BatchEmbedder {
+/** A facet model as a BatchEmbedder (evaluation mode, L2-normalised) for images scaled as `imageNormalization`. */
+export function modelEmbedder(model: EmbeddingModel, source: string, imageNormalization?: ImageNormalization): BatchEmbedder {
   return {
     inputShape: model.inputShape,
     embeddingDim: model.embeddingDim,
+    imageNormalization,
     source,
     embed: async (x, n) => embed(model, x, n),
   };
@@ -20,6 +22,6 @@ export function modelEmbedder(model: EmbeddingModel, source: string): BatchEmbed
 export function runEmbedder(runDir: string, o: { epoch: 'best' | 'last'; imageSize?: number }): { embedder: BatchEmbedder; epoch: number } {
   const shape = o.imageSize === undefined ? undefined
     : (recorded: number[] | undefined) => [o.imageSize!, o.imageSize!, recorded?.length === 3 ? recorded[2] : 3];
-  const { model, epoch } = loadTrainedModel(runDir, shape, o.epoch);
-  return { embedder: modelEmbedder(model, `run ${runDir}, epoch ${epoch}`), epoch };
+  const { model, epoch, imageNormalization } = loadTrainedModel(runDir, shape, o.epoch);
+  return { embedder: modelEmbedder(model, `run ${runDir}, epoch ${epoch}`, imageNormalization), epoch };
 }

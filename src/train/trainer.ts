@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
+import type { ImageNormalization } from '../data/images/normalization.js';
 import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
@@ -48,6 +49,8 @@ export interface TrainOptions {
   stopAfterSteps?: number;
   /** what a new run writes as config.json (facet train: its options under their flag names, which --config reads back); default `config` */
   runConfig?: Record<string, unknown>;
+  /** how the dataset's pixels are scaled (recorded in the checkpoint for verification sets and exports); absent for features */
+  imageNormalization?: ImageNormalization;
   /** runs after each epoch (after validation): an entry of the epoch's metrics row, and maybe the score that selects the best epoch */
   epochHook?: EpochHook;
 }
@@ -135,7 +138,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     saveCheckpoint(o.runDir, snapshot());
   };
   const snapshot = (): Checkpoint => ({
-    version: 2, config: { ...c }, sampleShape: o.train.sampleShape, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
+    version: 2, config: { ...c }, sampleShape: o.train.sampleShape, imageNormalization: o.imageNormalization, epoch, stepInEpoch, globalStep, cursors, rng: live.save(), params: paramsOf(model),
     heads: heads.map((h) => ({ weight: h.weight, queue: h.broadFace?.queue.snapshot() ?? { features: new Float32Array(0), proxies: new Float32Array(0), labels: new Int32Array(0) } })),
     optimizer: optState, metricsLines: countLines(metricsPath), history, epochLoss, best,
   });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { readVerificationBin } from '../data/files/verification-bin.js';
-import { decodeEncodedImages, IMAGENET_MEAN, IMAGENET_STD } from '../data/images/index.js';
+import { decodeEncodedImages, pixelNormalizer, type ImageNormalization } from '../data/images/index.js';
 import { evaluateVerification, type VerificationMetrics, type VerificationOptions, type VerificationPairs } from '../eval/verification.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { progress } from '../cli/progress.js';
@@ -37,15 +37,13 @@ export async function loadVerificationSet(path: string, inputShape: number[]): P
 }
 
 /**
- * Rows [from, from + count) as the model's input, normalised as facet trains: grey images (the
- * in-memory sets) x/127.5 − 1, which is also arcface_torch's (x/255 − 0.5)/0.5; RGB images (image
- * files) ImageNet mean/std. `flip` mirrors each image horizontally.
+ * Rows [from, from + count) as the model's input, scaled as the model trained (`normalization`:
+ * pixelNormalizer, the training pipelines' own expressions). `flip` mirrors each image horizontally.
  */
-export function modelInput(set: VerificationSet, from: number, count: number, flip: boolean): Float32Array {
+export function modelInput(set: VerificationSet, from: number, count: number, flip: boolean, normalization: ImageNormalization): Float32Array {
   const [h, w, c] = set.shape;
   const out = new Float32Array(count * h * w * c);
-  // the same expressions as the training pipelines (open.ts, cropResizeNormalise), so the floats agree exactly
-  const norm = c === 1 ? (v: number) => v / 127.5 - 1 : (v: number, k: number) => (v / 255 - IMAGENET_MEAN[k]) / IMAGENET_STD[k];
+  const norm = pixelNormalizer(normalization, c);
   for (let i = 0; i < count; i++) {
     const img = (from + i) * h * w * c;
     for (let y = 0; y < h; y++) {
@@ -65,7 +63,7 @@ async function embedSet(embedder: BatchEmbedder, set: VerificationSet, flip: boo
   const out = new Float32Array(set.n * d);
   for (let i = 0; i < set.n; i += batchSize) {
     const rows = Math.min(batchSize, set.n - i);
-    out.set(await embedder.embed(modelInput(set, i, rows, flip), rows), i * d);
+    out.set(await embedder.embed(modelInput(set, i, rows, flip, embedder.imageNormalization ?? 'unit'), rows), i * d);
     tick(rows);
   }
   return out;

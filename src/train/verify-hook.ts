@@ -1,3 +1,4 @@
+import type { ImageNormalization } from '../data/images/normalization.js';
 import type { EpochHook } from './trainer.js';
 import { modelEmbedder } from './run-embedder.js';
 import { loadVerificationSet, verifySet, type VerificationSet } from './verification-sets.js';
@@ -24,12 +25,12 @@ export async function loadVerificationSets(paths: string[], inputShape: number[]
  * Accuracy-Flip (as arcface_torch reports it), its std and the highest so far, logged as
  * `verify: {name: {accuracy, std, best}}`; with `selects`, the mean accuracy over the sets picks the best epoch.
  */
-export function verificationHook(sets: VerificationSet[], o: { selects: boolean; batchSize?: number }): EpochHook {
+export function verificationHook(sets: VerificationSet[], o: { selects: boolean; imageNormalization: ImageNormalization; batchSize?: number }): EpochHook {
   return {
     name: 'verify',
     ...(o.selects && { selects: { metric: 'meanAccuracy' } }),
     async run(model, epoch, history) {
-      const embedder = modelEmbedder(model, `epoch ${epoch}`);
+      const embedder = modelEmbedder(model, `epoch ${epoch}`, o.imageNormalization);
       const entry: Record<string, VerifyEntry> = {};
       for (const s of sets) {
         const m = await verifySet(embedder, s, { flip: true, batchSize: o.batchSize });

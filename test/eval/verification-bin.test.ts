@@ -106,7 +106,7 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   const mirrored = new Float32Array(n * S * S);
   testImages.forEach((im, i) => { for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) mirrored[i * S * S + y * S + x] = im[y * S + (S - 1 - x)] / 127.5 - 1; });
   // the command's input: the decoded .bin, mirrored and scaled as the grey training sets (x/127.5 − 1)
-  assert.deepEqual(modelInput(await loadVerificationSet(bin, [S, S, 1]), 0, n, true), mirrored);
+  assert.deepEqual(modelInput(await loadVerificationSet(bin, [S, S, 1]), 0, n, true, 'unit'), mirrored);
   const ef = embed(net, mirrored, n);
   const e = readFeatures(join(dir, 'e.npy')).data;
   const sum = Float32Array.from(ef, (v, i) => v + e[i]);
@@ -116,6 +116,19 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   assert.equal(stdFlip, direct.std);
   // the last epoch's training entry is the same number (Accuracy-Flip of the same parameters)
   assert.equal(epochs[2].verify.glyph_pairs.accuracy, accuracyFlip);
+
+  // the run's ONNX export: it declares its input (16×16 grey, checkpoint-recorded) and its scaling, so
+  // `--onnx` feeds it what `--run` feeds the run and the numbers are the same
+  const onnx = join(dir, 'model.onnx');
+  const ex = facet('export', '--run', run, '--out', onnx);
+  assert.equal(ex.status, 0, ex.stderr);
+  assert.deepEqual(lastJson(ex.stdout).inputShape, ['batch', S, S, 1]);
+  const viaOnnx = facet('eval', 'verification', '--bin', bin, '--onnx', onnx, '--flip', '--json');
+  assert.equal(viaOnnx.status, 0, viaOnnx.stderr);
+  const o = lastJson(viaOnnx.stdout);
+  assert.deepEqual([o.accuracy, o.accuracyFlip, o.model], [a.accuracy, accuracyFlip, onnx]);
+  const both = facet('eval', 'verification', '--bin', bin, '--onnx', onnx, '--run', run);
+  assert.match(both.stderr, /--run DIR or --onnx MODEL\.onnx \(one of them\)/);
 
   // images of another size are resized to the model's input (and counted); the table shows the flip accuracy
   const big = join(dir, 'big.bin');

@@ -8,6 +8,7 @@ import { indexInshop } from './inshop.js';
 import { indexInsightface } from './insightface.js';
 import { indexSop } from './sop.js';
 import type { DatasetIndex } from './types.js';
+import type { ImageNormalization } from '../images/normalization.js';
 
 export const DATASET_NAMES = ['sop', 'inshop', 'cub', 'cars', 'fashion-mnist', 'glyphs', 'folder:PATH', 'insightface:DIR'];
 
@@ -26,4 +27,14 @@ export function indexDataset(spec: string, root: string | undefined): DatasetInd
     case 'glyphs': return indexGlyphs(dir);
     default: throw new Error(`unknown dataset "${spec}": expected one of ${DATASET_NAMES.join(', ')}`);
   }
+}
+
+/**
+ * How a dataset's images reach facet's networks (what a verification set or an exported model must
+ * feed a model trained on it): grey in-memory sets and insightface's aligned faces are scaled to
+ * [−1, 1], image files ImageNet-normalised; features (`features:PATH`) are not images (undefined).
+ */
+export function datasetNormalization(spec: string): ImageNormalization | undefined {
+  if (spec.startsWith('features:')) return undefined;
+  return spec === 'fashion-mnist' || spec === 'glyphs' || spec.startsWith('insightface:') ? 'unit' : 'imagenet';
 }

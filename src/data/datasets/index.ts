@@ -1,6 +1,6 @@
 export type { Dataset, DatasetItem, Batch, DatasetIndex, RawItem, RecordRef, PixelArray } from './types.js';
 export { openDataset, type OpenOptions } from './open.js';
-export { indexDataset, DATASET_NAMES } from './catalog.js';
+export { indexDataset, datasetNormalization, DATASET_NAMES } from './catalog.js';
 export { checkDataset, type CheckReport } from './check.js';
 export { carveValidation } from './validation.js';
 export { readMat5, type MatValue } from './mat5.js';

@@ -4,3 +4,4 @@ export { randomResizedCropBox, centreCropBox, cropResizeNormalise, IMAGENET_MEAN
 export { Prefetcher } from './prefetch.js';
 export { faceJpeg } from './encode.js';
 export { decodeEncodedImages } from './decode-encoded.js';
+export { pixelNormalizer, normalizationText, IMAGE_NORMALIZATIONS, type ImageNormalization } from './normalization.js';

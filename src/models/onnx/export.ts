@@ -1,3 +1,4 @@
+import type { ImageNormalization } from '../../data/images/normalization.js';
 import type { EmbeddingModel } from '../embedding-model.js';
 import { resnetBlocks } from '../resnet.js';
 import { smallCnnLayout } from '../small-cnn.js';
@@ -10,6 +11,8 @@ export const EXPORTABLE_KINDS = ['small-cnn', 'resnet18', 'resnet50', 'mlp'];
 export interface ExportInfo {
   /** how facet preprocesses the inputs, e.g. "x/127.5 - 1" */
   inputNormalization: string;
+  /** the same as a key (`unit` / `imagenet`) that openOnnxEmbedder reads back; absent for feature models */
+  imageNormalization?: ImageNormalization;
   facetVersion: string;
   /** free-form extra keys (dataset, run, epoch) */
   extra?: Record<string, string>;
@@ -83,6 +86,7 @@ export function exportOnnx(model: EmbeddingModel, info: ExportInfo): Uint8Array 
     'facet.input_layout': images ? 'NHWC' : 'NC',
     'facet.input_shape': model.inputShape.join(','),
     'facet.input_normalization': info.inputNormalization,
+    ...(info.imageNormalization && { 'facet.image_normalization': info.imageNormalization }),
     'facet.embedding_dim': String(model.embeddingDim),
     'facet.output': 'L2-normalised embedding',
     ...info.extra,

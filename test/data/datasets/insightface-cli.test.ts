@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { readFeatures, readLabels } from '../../../src/data/files/index.js';
 import { repoRoot } from '../../helpers/golden.js';
 import { tempDir } from './fixtures.js';
 
@@ -34,12 +35,31 @@ test('facet data pack → data check → train --dataset insightface:DIR runs a 
   assert.equal(tr.status, 0, tr.stderr);
   const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
   assert.deepEqual([result.numClasses, result.trainSamples], [4, 16], '2 of 6 classes held out for validation');
-  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  const { config, sampleShape, imageNormalization } = JSON.parse(readFileSync(join(run, 'checkpoint.json'), 'utf8'));
   assert.deepEqual([config.model, config.embeddingDim], ['small-cnn', 16]);
+  // what a verification set or an export of this run must feed it: 32×32 RGB scaled as arcface_torch
+  assert.deepEqual([sampleShape, imageNormalization], [[32, 32, 3], 'unit']);
   const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');
   assert.equal(steps.length, 2);
   assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.loss > 0), 'finite losses');
   assert.equal(typeof result.lastEpoch.val['recall@1'], 'number');
+
+  // the rest of the face workflow: embed the packed faces by the run, export it, embed them again by onnxruntime
+  const emb = facet('embed', '--run', run, '--dataset', `insightface:${out}`, '--split', 'train', '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'l.txt'));
+  assert.equal(emb.status, 0, emb.stderr);
+  const e = readFeatures(join(dir, 'e.npy'));
+  assert.deepEqual([e.rows, e.cols], [24, 16]);
+  for (let r = 0; r < e.rows; r++) {
+    const norm = Math.hypot(...e.data.subarray(r * 16, (r + 1) * 16));
+    assert.ok(Math.abs(norm - 1) < 1e-5, `row ${r} is unit length`);
+  }
+  assert.deepEqual([...readLabels(join(dir, 'l.txt'))], Array.from({ length: 24 }, (_, i) => Math.floor(i / 4)));
+  const ex = facet('export', '--run', run, '--out', join(dir, 'm.onnx'));
+  assert.equal(ex.status, 0, ex.stderr);
+  const viaOnnx = facet('embed', '--onnx', join(dir, 'm.onnx'), '--dataset', `insightface:${out}`, '--split', 'train', '--out', join(dir, 'o.npy'));
+  assert.equal(viaOnnx.status, 0, viaOnnx.stderr);
+  const o = readFeatures(join(dir, 'o.npy')).data;
+  assert.ok(e.data.every((v, i) => Math.abs(v - o[i]) < 1e-4), 'onnxruntime embeds the packed faces as facet does');
 
   const sized = facet('train', '--dataset', `insightface:${out}`, '--image-size', '64', '--epochs', '1', '--out', join(dir, 'run2'));
   assert.notEqual(sized.status, 0);
