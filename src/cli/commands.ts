@@ -5,12 +5,12 @@ import { registerInfo } from './info.js';
 import { registerData } from './data.js';
 import { registerKnn } from './knn.js';
 import { registerDemo } from './demo.js';
-import { registerEval } from '../eval/cli.js';
-import { registerTrain } from '../train/cli.js';
-import { registerEmbed } from '../train/embed-cli.js';
+import { registerEval } from './eval.js';
+import { registerTrain } from './train.js';
+import { registerEmbed } from './embed.js';
 import { registerExport } from './export.js';
-import { registerSemi } from '../pipeline/semi/cli.js';
-import { registerCluster } from '../cluster/cli.js';
+import { registerSemi } from './semi.js';
+import { registerCluster } from './cluster.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
 export function registerCommands(program: Command): void {

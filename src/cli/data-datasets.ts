@@ -3,7 +3,7 @@ import { checkDataset, indexDataset } from '../data/datasets/index.js';
 import { downloadDataset } from '../data/download/index.js';
 import { buildGlyphs, debianGlyphFaces } from '../data/glyphs/index.js';
 import { positiveInt } from './parse.js';
-import { progress, type Progress } from './progress.js';
+import { progress, type Progress } from '../report/progress.js';
 
 /** `facet data check` and `facet data download`, added to the `facet data` group. */
 export function registerDatasetCommands(data: Command): void {

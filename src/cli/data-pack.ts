@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { packInsightface } from '../data/datasets/index.js';
 import { positiveInt } from './parse.js';
-import { progress, type Progress } from './progress.js';
+import { progress, type Progress } from '../report/progress.js';
 
 /** `facet data pack`, added to the `facet data` group. */
 export function registerPackCommand(data: Command): void {

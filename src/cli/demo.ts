@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setupBackend } from '../compute/backend.js';
 import { demoGlyphs } from '../pipeline/demo.js';
 import { withRunFolder } from '../data/files/index.js';
-import { claimOf, printSummary, semiOptions, toSemiOptions, type SemiCli } from '../pipeline/semi/cli.js';
+import { claimOf, printSummary, semiOptions, toSemiOptions, type SemiCli } from './semi.js';
 import { runSemi } from '../pipeline/semi/run.js';
 import { positiveInt } from './parse.js';
 

@@ -5,7 +5,7 @@ import { Random } from '../data/random.js';
 import { exactKnn, removeResumeDir } from '../knn/exact.js';
 import { hnswKnn, sampleRecall } from '../knn/hnsw.js';
 import { checkK, prepareFeatures } from '../knn/prepare.js';
-import { progress } from './progress.js';
+import { progress } from '../report/progress.js';
 import { positiveInt } from './parse.js';
 
 interface KnnCliOptions {

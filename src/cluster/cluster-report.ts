@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/files/index.js';
-import { renderReport, type Block } from '../pipeline/report/html.js';
-import { lineChart, sizeHistogram } from '../pipeline/report/plots.js';
-import { environment } from '../pipeline/run-folder.js';
+import { renderReport, type Block } from '../report/html.js';
+import { lineChart, sizeHistogram } from '../report/plots.js';
+import { environment } from '../report/run-folder.js';
 import type { ClusteringMetrics } from '../eval/clustering.js';
 import type { PseudoLabelReport } from './pseudo-labels.js';
 

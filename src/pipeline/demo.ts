@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildGlyphs, debianGlyphFaces } from '../data/glyphs/build.js';
 import { GLYPHS_FILE } from '../data/datasets/index.js';
 import { Random } from '../data/random.js';
-import { progress } from '../cli/progress.js';
+import { progress } from '../report/progress.js';
 
 const CJK_UNIFIED_FIRST = 0x4e00, CJK_UNIFIED_COUNT = 0x9fff - 0x4e00 + 1;
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../data/files/index.js';
-import { renderReport, type Block } from '../pipeline/report/html.js';
-import { barChart } from '../pipeline/report/plots.js';
-import { jsonLines, trainingCurves } from '../pipeline/report/training-curves.js';
-import { environment } from '../pipeline/run-folder.js';
+import { renderReport, type Block } from '../report/html.js';
+import { barChart } from '../report/plots.js';
+import { jsonLines, trainingCurves } from '../report/training-curves.js';
+import { environment } from '../report/run-folder.js';
 import type { TrainConfig } from './config.js';
 
 type Scores = Record<string, number> | undefined;

@@ -7,7 +7,7 @@ import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
-import { progress } from '../cli/progress.js';
+import { progress } from '../report/progress.js';
 import { buildModel } from './build-model.js';
 import { ClassifierHead } from './head-state.js';
 import { loadTorchvisionResnet } from '../models/torchvision-weights.js';

@@ -3,7 +3,7 @@ import { readVerificationBin } from '../data/files/verification-bin.js';
 import { decodeEncodedImages, pixelNormalizer, type ImageNormalization } from '../data/images/index.js';
 import { evaluateVerification, type VerificationMetrics, type VerificationOptions, type VerificationPairs } from '../eval/verification.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
-import { progress } from '../cli/progress.js';
+import { progress } from '../report/progress.js';
 
 /** A decoded insightface .bin, ready to embed: n = 2 × pairs images at the model's input size. */
 export interface VerificationSet {

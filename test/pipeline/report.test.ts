@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderReport, escapeHtml } from '../../src/pipeline/report/html.js';
-import { lineChart, sizeHistogram } from '../../src/pipeline/report/plots.js';
+import { renderReport, escapeHtml } from '../../src/report/html.js';
+import { lineChart, sizeHistogram } from '../../src/report/plots.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
 import { tempDir } from '../helpers/temp.js';
 

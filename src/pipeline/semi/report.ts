@@ -1,11 +1,11 @@
 import { readLabels } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import type { PseudoLabelReport } from '../../cluster/pseudo-labels.js';
-import { renderReport, type Block } from '../report/html.js';
-import { barChart, lineChart, sizeHistogram } from '../report/plots.js';
-import { thumbnail } from '../report/thumbnail.js';
-import { jsonLines, trainingCurves } from '../report/training-curves.js';
-import { environment } from '../run-folder.js';
+import { renderReport, type Block } from '../../report/html.js';
+import { barChart, lineChart, sizeHistogram } from '../../report/plots.js';
+import { thumbnail } from '../../report/thumbnail.js';
+import { jsonLines, trainingCurves } from '../../report/training-curves.js';
+import { environment } from '../../report/run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
 import type { Evaluation, PseudoAnalysis, SemiContext } from './stages.js';

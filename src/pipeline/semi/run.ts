@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunFolder } from '../run-folder.js';
+import { RunFolder } from '../../report/run-folder.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import { writeSemiReport, type SemiSummary } from './report.js';
 import { embedStage, evaluateStage, knnStage, naanStage, pseudoLabelStage, retrainStage, SemiContext, splitStage, supervisedStage } from './stages.js';

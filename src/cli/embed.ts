@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { checkFinite, checkOutputFolder, checkOutputIsNoInput, writeLabels, writeNpy } from '../data/files/index.js';
-import { positiveInt } from '../cli/parse.js';
-import { embedSourceWithProgress } from '../cli/embed-progress.js';
+import { positiveInt } from './parse.js';
+import { embedSourceWithProgress } from '../train/embed-source.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { openOnnxEmbedder } from '../models/onnx-embedder.js';
-import { loadEmbeddingSplit } from './load-dataset.js';
-import { modelEmbedder } from './run-embedder.js';
-import { loadTrainedModel } from './trained-model.js';
+import { loadEmbeddingSplit } from '../train/load-dataset.js';
+import { modelEmbedder } from '../train/run-embedder.js';
+import { loadTrainedModel } from '../train/trained-model.js';
 
 interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: string; imageSize?: number; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
 

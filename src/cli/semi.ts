@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { withRunFolder, type ClaimOptions } from '../../data/files/index.js';
-import { setupBackend, type BackendName } from '../../compute/backend.js';
-import { intList, integer, nonNegativeInt, numberIn, positiveInt } from '../../cli/parse.js';
-import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../../train/config.js';
-import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
-import type { SemiSummary } from './report.js';
-import { runSemi } from './run.js';
+import { withRunFolder, type ClaimOptions } from '../data/files/index.js';
+import { setupBackend, type BackendName } from '../compute/backend.js';
+import { intList, integer, nonNegativeInt, numberIn, positiveInt } from './parse.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../train/config.js';
+import { SEMI_STAGES, type SemiOptions, type SemiStage } from '../pipeline/semi/options.js';
+import type { SemiSummary } from '../pipeline/semi/report.js';
+import { runSemi } from '../pipeline/semi/run.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
   const xs = intList(flag)(v);

@@ -1,7 +1,7 @@
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
-import { asSource, type SampleSource, type Samples } from '../train/samples.js';
-import { progress } from './progress.js';
+import { asSource, type SampleSource, type Samples } from './samples.js';
+import { progress } from '../report/progress.js';
 
 /** L2-normalised embeddings of every sample, with a progress bar. */
 export function embedWithProgress(label: string, model: EmbeddingModel, s: Samples): Float32Array {

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readFeatures, readKnn, readLabels, withRunFolder } from '../data/files/index.js';
-import { numberIn, positiveInt } from '../cli/parse.js';
-import { progress } from '../cli/progress.js';
-import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from './baselines.js';
-import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
-import { registerNaanCommands } from './naan-cli.js';
-import { writeClusterReport } from './cluster-report.js';
+import { numberIn, positiveInt } from './parse.js';
+import { progress } from '../report/progress.js';
+import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from '../cluster/baselines.js';
+import { pseudoLabelReport, writePseudoLabels } from '../cluster/pseudo-labels.js';
+import { registerNaanCommands } from './cluster-naan.js';
+import { writeClusterReport } from '../cluster/cluster-report.js';
 
 interface BaselineCliOptions {
   method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string; overwrite: boolean;

@@ -3,15 +3,15 @@ import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { datasetNormalization } from '../data/datasets/index.js';
 import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
-import { resolvedOptions } from '../cli/config.js';
-import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from '../cli/parse.js';
-import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from './config.js';
-import { checkTrainingSources } from './check-sources.js';
-import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
-import { writeTrainReport } from './report.js';
-import type { OptimizerKind } from './optimizer.js';
-import { recallAtK, setParams, train, type TrainOptions } from './trainer.js';
-import { loadVerificationSets, verificationHook } from './verify-hook.js';
+import { resolvedOptions } from './config.js';
+import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from './parse.js';
+import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../train/config.js';
+import { checkTrainingSources } from '../train/check-sources.js';
+import { loadTrainingSources, type TrainingSources } from '../train/load-dataset.js';
+import { writeTrainReport } from '../train/report.js';
+import type { OptimizerKind } from '../train/optimizer.js';
+import { recallAtK, setParams, train, type TrainOptions } from '../train/trainer.js';
+import { loadVerificationSets, verificationHook } from '../train/verify-hook.js';
 
 interface TrainCliOptions {
   dataset: string; root?: string; dim?: number; key?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;

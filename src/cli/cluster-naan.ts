@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { withRunFolder, writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
-import { intList, numberIn, positiveInt } from '../cli/parse.js';
-import { progress, stagedProgress, type Progress } from '../cli/progress.js';
+import { intList, numberIn, positiveInt } from './parse.js';
+import { progress, stagedProgress, type Progress } from '../report/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
 import { trainNaan } from '../models/naan/train.js';
 import { predictNaan } from '../models/naan/predict.js';
 import { loadCheckpoint, paramsOf } from '../models/naan/checkpoint.js';
-import { propagate } from './propagation.js';
-import { pseudoLabelReport, writePseudoLabels } from './pseudo-labels.js';
-import { writeClusterReport } from './cluster-report.js';
+import { propagate } from '../cluster/propagation.js';
+import { pseudoLabelReport, writePseudoLabels } from '../cluster/pseudo-labels.js';
+import { writeClusterReport } from '../cluster/cluster-report.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
   const xs = intList(flag)(v);
