@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { withRunFolder, writeNpy } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from './parse.js';
-import { progress, stagedProgress, type Progress } from '../report/progress.js';
+import { naanPredictProgress, naanTrainProgress, progress } from '../report/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
 import { trainNaan } from '../models/naan/train.js';
 import { predictNaan } from '../models/naan/predict.js';
@@ -144,22 +144,4 @@ export function registerNaanCommands(cluster: Command): void {
         ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), predictSeconds, propagationSeconds, out: o.out,
       }) + '\n');
     });
-}
-
-/** Bars for NAAN inference: embedding the nodes, then scoring the edges. */
-export function naanPredictProgress(): (stage: 'embed' | 'score', done: number, total: number) => void {
-  return stagedProgress((stage: 'embed' | 'score') => (stage === 'embed' ? ['NAAN embed', 'nodes'] : ['NAAN score', 'edges']));
-}
-
-/** One bar per NAAN training epoch (from the step a resumed epoch starts at). */
-export function naanTrainProgress(): { onStep: (s: { epoch: number; step: number; steps: number }) => void; stop: () => void } {
-  let bar: Progress | undefined;
-  let barEpoch = -1;
-  return {
-    onStep: ({ epoch, step, steps }) => {
-      if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch + 1}`, steps - step + 1, 'steps'); barEpoch = epoch; }
-      bar!.tick();
-    },
-    stop: () => bar?.stop(),
-  };
 }

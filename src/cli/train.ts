@@ -9,6 +9,7 @@ import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind,
 import { checkTrainingSources } from '../train/check-sources.js';
 import { loadTrainingSources, type TrainingSources } from '../train/load-dataset.js';
 import { writeTrainReport } from '../train/report.js';
+import { trainingProgress } from '../report/progress.js';
 import type { OptimizerKind } from '../train/optimizer.js';
 import { recallAtK, setParams, train, type TrainOptions } from '../train/trainer.js';
 import { loadVerificationSets, verificationHook } from '../train/verify-hook.js';
@@ -100,7 +101,7 @@ export function registerTrain(program: Command): void {
 async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources, backend: string,
   extra: Pick<TrainOptions, 'epochHook' | 'runConfig' | 'imageNormalization'>): Promise<void> {
   const { train: tr, val, numClasses, test, gallery } = sources;
-  const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, ...extra });
+  const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, onProgress: trainingProgress(), ...extra });
   const evalTest = test && !r.interrupted;
   const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
   // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)

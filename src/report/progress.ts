@@ -75,3 +75,39 @@ export function stagedProgress<S extends string>(describe: (stage: S) => [label:
     if (done === total) bar.stop();
   };
 }
+
+/** Bars for NAAN inference: embedding the nodes, then scoring the edges. */
+export function naanPredictProgress(): (stage: 'embed' | 'score', done: number, total: number) => void {
+  return stagedProgress((stage: 'embed' | 'score') => (stage === 'embed' ? ['NAAN embed', 'nodes'] : ['NAAN score', 'edges']));
+}
+
+/** One bar per NAAN training epoch (from the step a resumed epoch starts at). */
+export function naanTrainProgress(): { onStep: (s: { epoch: number; step: number; steps: number }) => void; stop: () => void } {
+  let bar: Progress | undefined;
+  let barEpoch = -1;
+  return {
+    onStep: ({ epoch, step, steps }) => {
+      if (epoch !== barEpoch) { bar?.stop(); bar = progress(`NAAN epoch ${epoch + 1}`, steps - step + 1, 'steps'); barEpoch = epoch; }
+      bar!.tick();
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/**
+ * One bar per training epoch from the trainer's onProgress reports (a resumed epoch's bar starts at the
+ * step it resumes from); `done` closes the epoch's bar.
+ */
+export function trainingProgress(): (p: { epoch: number; epochs: number; step: number; steps: number; done: boolean }) => void {
+  let bar: Progress | undefined;
+  let barEpoch = -1;
+  return ({ epoch, epochs, step, steps, done }) => {
+    if (epoch !== barEpoch) {
+      bar?.stop();
+      bar = progress(`epoch ${epoch}/${epochs}`, steps, 'steps');
+      bar.update(step);
+      barEpoch = epoch;
+    } else bar!.update(step);
+    if (done) { bar!.stop(); bar = undefined; barEpoch = -1; }
+  };
+}

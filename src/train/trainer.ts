@@ -7,7 +7,6 @@ import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import { embed, type EmbeddingModel } from '../models/embedding-model.js';
-import { progress } from '../report/progress.js';
 import { buildModel } from './build-model.js';
 import { ClassifierHead } from './head-state.js';
 import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
@@ -51,9 +50,14 @@ export interface TrainOptions {
   runConfig?: Record<string, unknown>;
   /** how the dataset's pixels are scaled (recorded in the checkpoint for verification sets and exports); absent for features */
   imageNormalization?: ImageNormalization;
+  /** after every step (and when an epoch ends or stops: `done`), for a progress bar; the trainer draws none itself */
+  onProgress?: (p: TrainProgress) => void;
   /** runs after each epoch (after validation): an entry of the epoch's metrics row, and maybe the score that selects the best epoch */
   epochHook?: EpochHook;
 }
+
+/** Where training is: `step` of `steps` of the 1-based `epoch` of `epochs`. */
+export interface TrainProgress { epoch: number; epochs: number; step: number; steps: number; done: boolean }
 
 /** Per-epoch evaluation outside the training data (e.g. insightface .bin verification, as arcface_torch's CallBackVerification). */
 export interface EpochHook {
@@ -157,13 +161,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     while (epoch < c.epochs) {
       const lr = multiStepLr(c.lr, c.milestones, c.gamma, epoch);
       const headLr = multiStepLr(c.headLr ?? c.lr, c.milestones, c.gamma, epoch);
-      const bar = progress(`epoch ${epoch + 1}/${c.epochs}`, stepsPerEpoch, 'steps');
-      bar.tick(stepInEpoch);
+      const report = (done: boolean) => o.onProgress?.({ epoch: epoch + 1, epochs: c.epochs, step: stepInEpoch, steps: stepsPerEpoch, done });
+      report(false);
       const t0 = Date.now();
       let samples = 0;
       for (; stepInEpoch < stepsPerEpoch; ) {
         if (stopRequested || (o.stopAfterSteps !== undefined && globalStep >= o.stopAfterSteps)) {
-          bar.stop();
+          report(true);
           save();
           return { model, weight: heads[0].weight, head: heads[0].broadFace, heads, history, best, interrupted: true };
         }
@@ -177,12 +181,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         epochLoss.steps++;
         samples += parts.reduce((a, p) => a + p.labels.length, 0);
         log({ kind: 'step', epoch: epoch + 1, step: globalStep, loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, ...(heads.length > 1 && { headLosses: s.headLosses }), queue: heads[0].broadFace?.queue.length ?? 0, lr, headLr });
-        bar.tick();
+        report(false);
         if (c.checkpointEvery > 0 && globalStep % c.checkpointEvery === 0) save();
         // let the event loop run so that a Ctrl-C reaches onSigint between steps
         await new Promise((res) => setImmediate(res));
       }
-      bar.stop();
+      report(true);
       const seconds = (Date.now() - t0) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
       if (o.val) {

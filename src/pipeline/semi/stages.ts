@@ -9,7 +9,6 @@ import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models
 import { knnEdges, thresholdComponents, type ScoredEdges } from '../../cluster/knn-edges.js';
 import { cdpPropagation, propagate } from '../../cluster/propagation.js';
 import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-labels.js';
-import { naanPredictProgress, naanTrainProgress } from '../../cli/cluster-naan.js';
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
 import { train } from '../../train/trainer.js';
@@ -17,7 +16,7 @@ import { InterruptedError } from '../../train/interrupted.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
 import { gatherRows, splitByClass, type Samples } from '../../train/samples.js';
-import { progress } from '../../report/progress.js';
+import { naanPredictProgress, naanTrainProgress, progress, trainingProgress } from '../../report/progress.js';
 import { embedWithProgress } from '../../train/embed-source.js';
 import type { RunFolder } from '../../report/run-folder.js';
 import { makeSplit, splitData, type SemiData, type SemiSplit, type SourceData } from './data.js';
@@ -80,7 +79,7 @@ function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain', inte
 
 export async function supervisedStage(c: SemiContext): Promise<void> {
   const { train: tr, val, numClasses } = await c.labelledTrainVal();
-  const r = await train({ runDir: c.file('supervised'), config: c.o.train, train: tr, val, numClasses, resume: resuming(c, 'supervised') });
+  const r = await train({ runDir: c.file('supervised'), config: c.o.train, train: tr, val, numClasses, resume: resuming(c, 'supervised'), onProgress: trainingProgress() });
   stopIfInterrupted(c, 'supervised', r.interrupted);
 }
 
@@ -197,7 +196,7 @@ export async function retrainStage(c: SemiContext): Promise<void> {
     throw new Error(`pseudo-labels: ${extraHead.numClasses} cluster(s) of 2 or more images, nothing to retrain on (${c.file('pseudo/report.json')}); ${hint}`);
   }
   const epochs = c.o.retrainEpochs ?? sameStepsEpochs(c, tr.n, extraHead.samples.n);
-  const r = await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead, resume: resuming(c, 'retrain') });
+  const r = await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead, resume: resuming(c, 'retrain'), onProgress: trainingProgress() });
   stopIfInterrupted(c, 'retrain', r.interrupted);
 }
 
