@@ -1,4 +1,4 @@
-import { type AttentionKernels, checkedAttentionKernels, checkGroupRows } from './attention-kernels.js';
+import { type AttentionKernels, checkedAttentionKernels, checkGroupRows } from './attention-kernel-interface.js';
 
 /**
  * Portable TypeScript version of native/attention.cc: one thread, the attention terms of every table

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { kernels } from './index.js';
-import { hotKernels } from './tfjs-kernels.js';
+import { hotKernels } from './tfjs-native-overrides.js';
 import { registerAllGradients } from './tfjs-gradients.js';
 
 export type BackendName = 'auto' | 'native' | 'tensorflow' | 'cpu' | 'wasm';

@@ -1,4 +1,4 @@
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernel-interface.js';
 
 /** Batched sgemm as a loop of sgemm calls on subarray views (no copies); each call is BLAS-sized. */
 export function batchedSgemm(sgemm: Kernels['sgemm']): Kernels['sgemmBatched'] {

@@ -1,4 +1,4 @@
-import type { Kernels, TopK, TopKOptions } from './kernels.js';
+import type { Kernels, TopK, TopKOptions } from './kernel-interface.js';
 import { convKernels } from './conv-fallback.js';
 import { batchedSgemm } from './batched.js';
 import { layerFallbackKernels } from './layers-fallback.js';

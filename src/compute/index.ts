@@ -1,9 +1,9 @@
 import { cpus } from 'node:os';
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernel-interface.js';
 import { fallbackKernels } from './fallback.js';
 import { loadAddon, nativeKernels, addonLoadError } from './native.js';
 
-export type { ConvShape, Kernels, LayerKernels, TopK, TopKOptions } from './kernels.js';
+export type { ConvShape, Kernels, LayerKernels, TopK, TopKOptions } from './kernel-interface.js';
 export { fallbackKernels } from './fallback.js';
 export { addonLoadError };
 

@@ -1,4 +1,4 @@
-import { checkedLayerKernels, type LayerKernels } from './layer-kernels.js';
+import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
 
 /** Portable TypeScript versions of native/layers.cc: the same arithmetic, one thread, double accumulators. */
 export const layerFallbackKernels: LayerKernels = checkedLayerKernels({

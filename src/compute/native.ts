@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Kernels, TopK, TopKOptions } from './kernels.js';
+import type { Kernels, TopK, TopKOptions } from './kernel-interface.js';
 import { batchedSgemm } from './batched.js';
 import { type ConvShape, convShapeArray } from './conv-shape.js';
-import { checkedLayerKernels, type LayerKernels } from './layer-kernels.js';
-import { type AttentionKernels, checkedAttentionKernels } from './attention-kernels.js';
+import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
+import { type AttentionKernels, checkedAttentionKernels } from './attention-kernel-interface.js';
 
 interface Addon extends LayerKernels, AttentionKernels {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;

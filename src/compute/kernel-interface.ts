@@ -3,13 +3,13 @@
  * within float32 tolerance: the C++ addon on OpenBLAS (`native`) and portable TypeScript
  * (`fallback`), chosen by `kernels()`.
  */
-import type { AttentionKernels } from './attention-kernels.js';
+import type { AttentionKernels } from './attention-kernel-interface.js';
 import type { ConvShape } from './conv-shape.js';
-import type { LayerKernels } from './layer-kernels.js';
+import type { LayerKernels } from './layer-kernel-interface.js';
 
-export type { AttentionKernels } from './attention-kernels.js';
+export type { AttentionKernels } from './attention-kernel-interface.js';
 export type { ConvShape } from './conv-shape.js';
-export type { LayerKernels } from './layer-kernels.js';
+export type { LayerKernels } from './layer-kernel-interface.js';
 
 export interface TopK {
   /** nq×k row-major; -1 where fewer than k candidates exist. */

@@ -1,4 +1,4 @@
-import { checkLayerArrays } from './layer-kernels.js';
+import { checkLayerArrays } from './layer-kernel-interface.js';
 
 /**
  * NAAN's single-query graph attention over G groups of n rows of a table T [M, D] (group g = rows

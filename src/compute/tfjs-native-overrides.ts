@@ -8,7 +8,7 @@ import {
   UnsortedSegmentSum, _FusedMatMul, type KernelConfig, type KernelFunc, type TensorInfo, type NamedAttrMap,
 } from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { Kernels } from './kernels.js';
+import type { Kernels } from './kernel-interface.js';
 import type { ConvShape } from './conv-shape.js';
 import { fastOpKernels } from './tfjs-fast-ops.js';
 
