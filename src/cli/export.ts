@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { setupBackend } from '../compute/backend.js';
-import { DATASET_NAMES, datasetNormalization, openDataset } from '../data/datasets/index.js';
+import { DATASET_NAMES, datasetKind, datasetNormalization, openDataset } from '../data/datasets/index.js';
 import { readFeatures, writeFileAtomic } from '../data/files/index.js';
 import { normalizationText } from '../data/images/index.js';
 import { exportOnnx } from '../models/onnx/export.js';
@@ -15,8 +15,7 @@ interface ExportCli { run: string; dataset?: string; root?: string; imageSize?: 
  * at their width.
  */
 function datasetShape(dataset: string, o: ExportCli): number[] {
-  const known = DATASET_NAMES.some((n) => n === dataset || (n.endsWith(':PATH') || n.endsWith(':DIR')) && dataset.startsWith(n.slice(0, n.indexOf(':') + 1)));
-  if (!known && !dataset.startsWith('features:')) throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
+  if (!datasetKind(dataset) && !dataset.startsWith('features:')) throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
   if (dataset.startsWith('features:')) return [readFeatures(dataset.slice('features:'.length)).cols];
   if (datasetNormalization(dataset) === 'unit') return [...openDataset(dataset, { root: o.root, split: 'train' }).imageShape];
   const crop = o.imageSize ?? 224;

@@ -1,9 +1,10 @@
+import { BACKBONES, type BackboneName } from '../models/backbones.js';
 import { optimizerKinds, type OptimizerKind } from './optimizer.js';
 
 export type LossKind = 'arcface' | 'cosface' | 'broadface';
 export const lossKinds: LossKind[] = ['arcface', 'cosface', 'broadface'];
-export type ModelKind = 'mlp' | 'small-cnn' | 'resnet18' | 'resnet50';
-export const modelKinds: ModelKind[] = ['mlp', 'small-cnn', 'resnet18', 'resnet50'];
+export type ModelKind = BackboneName;
+export const modelKinds = Object.keys(BACKBONES) as ModelKind[];
 
 /** A training run's settings; defaults are the BroadFace reference's (broadface.md §2) where it has one. */
 export interface TrainConfig {

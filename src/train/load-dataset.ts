@@ -1,10 +1,10 @@
 import { firstZeroRow, readFeatures, readLabels } from '../data/files/index.js';
-import { DATASET_NAMES, openDataset } from '../data/datasets/index.js';
+import { DATASET_NAMES, DATASETS, datasetKind, openDataset } from '../data/datasets/index.js';
 import { datasetSource } from './dataset-source.js';
 import { splitByClass, withoutUnlabelled, type SampleSource, type Samples } from './samples.js';
 
 /** Datasets small enough to hold decoded in memory, read through src/data/datasets. */
-const IN_MEMORY = ['fashion-mnist', 'glyphs'];
+const inMemory = (dataset: string) => datasetKind(dataset)?.storage === 'memory';
 
 /** All images of a split of an in-memory dataset, scaled to [−1, 1], with its dataset class ids as labels. */
 async function inMemorySplit(dataset: string, root: string | undefined, split: string): Promise<Samples> {
@@ -31,7 +31,7 @@ function features(featuresPath: string, labelsPath: string | undefined, flag: st
  * unless --root), the glyph benchmark (--root of `facet data glyphs`), or precomputed features.
  */
 export async function loadTrainingData(dataset: string, o: { root?: string; labels?: string; testFeatures?: string; testLabels?: string } & FeatureFileOptions): Promise<{ train: Samples; test?: Samples }> {
-  if (IN_MEMORY.includes(dataset)) return { train: await inMemorySplit(dataset, o.root, 'train'), test: await inMemorySplit(dataset, o.root, 'test') };
+  if (inMemory(dataset)) return { train: await inMemorySplit(dataset, o.root, 'train'), test: await inMemorySplit(dataset, o.root, 'test') };
   if (dataset.startsWith('features:')) {
     const read = { dim: o.dim, key: o.key };
     const train = features(dataset.slice('features:'.length), o.labels, '--dataset features:', read);
@@ -41,7 +41,7 @@ export async function loadTrainingData(dataset: string, o: { root?: string; labe
   if (!streams(dataset)) {
     throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
   }
-  throw new Error(`--dataset: ${dataset} streams its images from disk; this step needs ${IN_MEMORY.join(', ')} or features:PATH (with --labels): embed the images first (facet embed)`);
+  throw new Error(`--dataset: ${dataset} streams its images from disk; this step needs ${DATASETS.filter((k) => k.storage === 'memory').map((k) => k.name).join(', ')} or features:PATH (with --labels): embed the images first (facet embed)`);
 }
 
 /** What `facet train` trains and evaluates on. */
@@ -58,9 +58,8 @@ export interface TrainingSources {
 
 export interface SourceOptions extends FeatureFileOptions { root?: string; labels?: string; testFeatures?: string; testLabels?: string; limit?: number; valFraction: number; seed: number; imageSize?: number }
 
-const IMAGE_FILES = ['sop', 'inshop', 'cub', 'cars'];
 /** datasets decoded batch by batch from disk: image files, and insightface RecordIO */
-const streams = (dataset: string) => IMAGE_FILES.includes(dataset) || dataset.startsWith('folder:') || dataset.startsWith('insightface:');
+const streams = (dataset: string) => datasetKind(dataset)?.storage === 'files';
 
 /**
  * The training, validation and test sources of a dataset: in-memory sets and features are held

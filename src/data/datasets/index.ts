@@ -1,6 +1,6 @@
 export type { Dataset, DatasetItem, Batch, DatasetIndex, RawItem, RecordRef, PixelArray } from './types.js';
 export { openDataset, type OpenOptions } from './open.js';
-export { indexDataset, datasetNormalization, DATASET_NAMES } from './catalog.js';
+export { indexDataset, datasetKind, datasetNormalization, DATASETS, DATASET_NAMES, type DatasetKind } from './catalog.js';
 export { checkDataset, type CheckReport } from './check.js';
 export { carveValidation } from './validation.js';
 export { readMat5, type MatValue } from './mat5.js';
