@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { kernels, type Kernels } from '../compute/index.js';
 import { makeDir, writeFileAtomic, type KnnGraph, type Matrix } from '../data/files/index.js';
@@ -70,7 +70,7 @@ function openResume(dir: string, shape: Record<string, number | string>): Set<nu
   if (existsSync(manifest)) {
     const have = readFileSync(manifest, 'utf8');
     if (have !== want) throw new Error(`${dir}: holds blocks of another kNN run (${have}); remove it or choose another output`);
-  } else writeFileSync(manifest, want);
+  } else writeFileAtomic(manifest, want);
   const done = new Set<number>();
   for (const f of readdirSync(dir)) {
     const m = /^block-(\d+)\.bin$/.exec(f);
