@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { readFeatures, readLabels } from '../../../src/data/files/index.js';
+import { readFeatures, readLabels, writeVerificationBin } from '../../../src/data/files/index.js';
 import { repoRoot } from '../../helpers/golden.js';
 import { tempDir } from './fixtures.js';
 
@@ -30,8 +30,19 @@ test('facet data pack → data check → train --dataset insightface:DIR runs a 
   assert.equal(check.status, 0, check.stderr);
   assert.deepEqual(JSON.parse(check.stdout), { dataset: `insightface:${out}`, splits: { train: { classes: 6, images: 24 } }, problems: [] });
 
+  // a verification set of the same faces, as arcface_torch's lfw.bin: 12 pairs, same and different alternating
+  const photo = (c: number, i: number) => readFileSync(join(dir, 'photos', `person_${c}`, `${i}.jpg`));
+  const faces: Uint8Array[] = [];
+  const issame: boolean[] = [];
+  for (let p = 0; p < 12; p++) {
+    const c = p % 6;
+    faces.push(await sharp(photo(c, 0)).resize(32, 32).jpeg().toBuffer(), await sharp(photo(p % 2 === 0 ? c : (c + 1) % 6, 1 + (p % 3))).resize(32, 32).jpeg().toBuffer());
+    issame.push(p % 2 === 0);
+  }
+  writeVerificationBin(join(dir, 'faces.bin'), faces, issame);
   const run = join(dir, 'run');
-  const tr = facet('train', '--dataset', `insightface:${out}`, '--epochs', '1', '--batch-size', '8', '--val-fraction', '0.34', '--embedding-size', '16', '--out', run);
+  const tr = facet('train', '--dataset', `insightface:${out}`, '--epochs', '1', '--batch-size', '8', '--val-fraction', '0.34', '--embedding-size', '16',
+    '--verify', join(dir, 'faces.bin'), '--out', run);
   assert.equal(tr.status, 0, tr.stderr);
   const result = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
   assert.deepEqual([result.numClasses, result.trainSamples], [4, 16], '2 of 6 classes held out for validation');
@@ -43,6 +54,10 @@ test('facet data pack → data check → train --dataset insightface:DIR runs a 
   assert.equal(steps.length, 2);
   assert.ok(steps.every((s) => Number.isFinite(s.loss) && s.loss > 0), 'finite losses');
   assert.equal(typeof result.lastEpoch.val['recall@1'], 'number');
+  // arcface_torch's per-epoch verification: the epoch's row and the report's plot
+  const v = result.lastEpoch.verify.faces;
+  assert.ok(v.accuracy >= 0 && v.accuracy <= 1 && v.best === v.accuracy, JSON.stringify(v));
+  assert.match(readFileSync(join(run, 'report.html'), 'utf8'), /verification \(insightface \.bin, Accuracy-Flip/);
 
   // the rest of the face workflow: embed the packed faces by the run, export it, embed them again by onnxruntime
   const emb = facet('embed', '--run', run, '--dataset', `insightface:${out}`, '--split', 'train', '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'l.txt'));
