@@ -12,6 +12,7 @@ import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-label
 import { naanPredictProgress, naanTrainProgress } from '../../cluster/naan-cli.js';
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { evaluateRetrieval } from '../../eval/retrieval.js';
+import { denseLabels } from '../../eval/dense-labels.js';
 import { train } from '../../train/trainer.js';
 import { InterruptedError } from '../../train/interrupted.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
@@ -181,9 +182,8 @@ export async function pseudoSamples(c: SemiContext): Promise<{ samples: Samples;
   const clean = readLabels(c.input('pseudo/labels_clean.txt', 'pseudo-labels'));
   if (clean.length !== unlabelled.n) throw new Error(`${c.file('pseudo/labels_clean.txt')}: ${clean.length} labels for ${unlabelled.n} unlabelled rows`);
   const rows = [...clean.keys()].filter((i) => clean[i] >= 0);
-  const dense = new Map<number, number>();
-  const labels = Int32Array.from(rows, (r) => { if (!dense.has(clean[r])) dense.set(clean[r], dense.size); return dense.get(clean[r])!; });
-  return { samples: { x: gatherRows(unlabelled, rows).x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: dense.size };
+  const { ids: labels, count } = denseLabels(Int32Array.from(rows, (r) => clean[r]));
+  return { samples: { x: gatherRows(unlabelled, rows).x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: count };
 }
 
 /** Trains again from the seeded init on labelled + pseudo-labelled rows, two heads over one backbone. */
