@@ -9,7 +9,7 @@ import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind,
 import { checkTrainingSources } from './check-sources.js';
 import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
-import type { OptimizerKind } from './optimizer.js';
+import type { OptimizerKind } from '../nn/optimizer.js';
 import { recallAtK, setParams, train, type TrainOptions } from './trainer.js';
 import { loadVerificationSets, verificationHook } from './verify-hook.js';
 

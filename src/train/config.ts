@@ -1,4 +1,4 @@
-import { optimizerKinds, type OptimizerKind } from './optimizer.js';
+import { optimizerKinds, type OptimizerKind } from '../nn/optimizer.js';
 
 export type LossKind = 'arcface' | 'cosface' | 'broadface';
 export const lossKinds: LossKind[] = ['arcface', 'cosface', 'broadface'];

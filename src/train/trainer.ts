@@ -13,7 +13,7 @@ import { ClassifierHead } from './head-state.js';
 import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
-import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
+import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../nn/optimizer.js';
 import { asSource, countLabelled, isSamples, type SampleSource, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
 
