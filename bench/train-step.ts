@@ -4,7 +4,7 @@ import { Random } from '../src/data/random.js';
 import { smallCnnModel } from '../src/models/small-cnn.js';
 import { defaultTrainConfig } from '../src/train/config.js';
 import { ClassifierHead } from '../src/train/head-state.js';
-import { applyUpdate, trainStep } from '../src/train/trainer.js';
+import { applyUpdate, trainStep } from '../src/train/train-step.js';
 import { emptyOptimizerState } from '../src/nn/optimizer.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 

@@ -10,7 +10,9 @@ import { checkTrainingSources } from './check-sources.js';
 import { loadTrainingSources, type TrainingSources } from './load-dataset.js';
 import { writeTrainReport } from './report.js';
 import type { OptimizerKind } from '../nn/optimizer.js';
-import { recallAtK, setParams, train, type TrainOptions } from './trainer.js';
+import { train, type TrainOptions } from './trainer.js';
+import { recallAtK } from './evaluate-recall.js';
+import { setParams } from './model-params.js';
 import { loadVerificationSets, verificationHook } from './verify-hook.js';
 
 interface TrainCliOptions {
@@ -102,10 +104,10 @@ async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig
   const { train: tr, val, numClasses, test, gallery } = sources;
   const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, ...extra });
   const evalTest = test && !r.interrupted;
-  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, { gallery }) : undefined;
   // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
   if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
-  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, { gallery }) : undefined;
   const result = {
     backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
     test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
