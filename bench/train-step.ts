@@ -4,8 +4,8 @@ import { Random } from '../src/data/random.js';
 import { smallCnnModel } from '../src/models/small-cnn.js';
 import { defaultTrainConfig } from '../src/train/config.js';
 import { ClassifierHead } from '../src/train/head-state.js';
-import { applyUpdate, trainStep } from '../src/train/trainer.js';
-import { emptyOptimizerState } from '../src/train/optimizer.js';
+import { applyUpdate, trainStep } from '../src/train/train-step.js';
+import { emptyOptimizerState } from '../src/nn/optimizer.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const batch = 128, size = 32, dim = 128, classes = 10;

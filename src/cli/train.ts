@@ -10,8 +10,10 @@ import { checkTrainingSources } from '../train/check-sources.js';
 import { loadTrainingSources, type TrainingSources } from '../train/load-dataset.js';
 import { writeTrainReport } from '../train/report.js';
 import { trainingProgress } from '../report/progress.js';
-import type { OptimizerKind } from '../train/optimizer.js';
-import { recallAtK, setParams, train, type TrainOptions } from '../train/trainer.js';
+import type { OptimizerKind } from '../nn/optimizer.js';
+import { train, type TrainOptions } from '../train/trainer.js';
+import { recallAtK } from '../train/evaluate-recall.js';
+import { setParams } from '../train/model-params.js';
 import { loadVerificationSets, verificationHook } from '../train/verify-hook.js';
 
 interface TrainCliOptions {
@@ -103,10 +105,10 @@ async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig
   const { train: tr, val, numClasses, test, gallery } = sources;
   const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, onProgress: trainingProgress(), ...extra });
   const evalTest = test && !r.interrupted;
-  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const lastTest = evalTest ? await recallAtK(r.model, test, o.recall, { gallery }) : undefined;
   // the test numbers of the epoch validation picked, beside the last epoch's (the reference reports its best test epoch)
   if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
-  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, gallery) : undefined;
+  const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, { gallery }) : undefined;
   const result = {
     backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
     test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },

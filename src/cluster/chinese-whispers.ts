@@ -1,6 +1,6 @@
 import { Random } from '../data/random.js';
 import type { ScoredEdges } from './knn-edges.js';
-import { firstAppearance } from './first-appearance.js';
+import { firstAppearance } from '../eval/dense-labels.js';
 
 export interface ChineseWhispersOptions {
   /** rounds over all nodes (learn-to-cluster: 20) */

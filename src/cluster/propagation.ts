@@ -1,6 +1,6 @@
 import { UnionFind } from './union-find.js';
 import { uniqueEdges } from './unique-edges.js';
-import { firstAppearance } from './first-appearance.js';
+import { firstAppearance } from '../eval/dense-labels.js';
 
 export interface PropagationOptions {
   /** largest accepted cluster (CDP/NAAN max_sz; 600 in both) */

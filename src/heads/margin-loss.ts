@@ -1,6 +1,7 @@
 import { kernels } from '../compute/index.js';
 import { targetLogit, type MarginOptions } from './margin.js';
-import { backpropNormalize, normalizeRows } from './normalize-rows.js';
+import { l2NormalizeRows } from '../eval/normalize.js';
+import { backpropNormalize } from './normalize-rows.js';
 
 export interface MarginLossInput {
   /** n×d raw embeddings (the head normalises them) */
@@ -42,7 +43,8 @@ export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLo
   validate(inp);
   const k = kernels();
   const wHat = new Float32Array(C * d);
-  const wNorm = normalizeRows(inp.weight, C, d, wHat);
+  const wNorm = new Float64Array(C);
+  l2NormalizeRows(inp.weight, C, d, { out: wHat, norms: wNorm });
   const chunk = Math.max(1, Math.min(o.chunkRows ?? 1024, n || 1));
   const xHat = new Float32Array(chunk * d);
   const logits = new Float32Array(chunk * C);
@@ -53,7 +55,8 @@ export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLo
   for (let r0 = 0; r0 < n; r0 += chunk) {
     const rows = Math.min(chunk, n - r0);
     const xh = xHat.subarray(0, rows * d);
-    const xNorm = normalizeRows(inp.x.subarray(r0 * d, (r0 + rows) * d), rows, d, xh);
+    const xNorm = new Float64Array(rows);
+    l2NormalizeRows(inp.x.subarray(r0 * d, (r0 + rows) * d), rows, d, { out: xh, norms: xNorm });
     const z = logits.subarray(0, rows * C);
     k.sgemm(false, true, rows, C, d, 1, xh, wHat, 0, z);
     for (let i = 0; i < rows; i++) {

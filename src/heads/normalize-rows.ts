@@ -1,17 +1,3 @@
-/** Row-wise L2 normalisation into `out`; returns the norms (zero rows stay zero, norm 0). */
-export function normalizeRows(x: Float32Array, rows: number, cols: number, out: Float32Array): Float64Array {
-  const norms = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += x[i * cols + j] * x[i * cols + j];
-    const n = Math.sqrt(s);
-    norms[i] = n;
-    const inv = n > 0 ? 1 / n : 0;
-    for (let j = 0; j < cols; j++) out[i * cols + j] = x[i * cols + j] * inv;
-  }
-  return norms;
-}
-
 /**
  * Gradient through v = u/‖u‖ for each row, in place: g ← (g − (g·v) v)/‖u‖.
  * `g` holds dL/dv on entry and dL/du on return.

@@ -1,4 +1,5 @@
 import { checkFinite, type Matrix } from '../data/files/index.js';
+import { l2NormalizeRows, rowNorms } from '../eval/normalize.js';
 
 /**
  * Checks features for cosine search and returns them L2-normalised (a copy) unless `normalize` is
@@ -8,17 +9,9 @@ export function prepareFeatures(m: Matrix, normalize: boolean, name = 'features'
   const { rows, cols, data } = m;
   if (data.length !== rows * cols) throw new Error(`${name}: ${data.length} values do not make ${rows}×${cols}`);
   checkFinite(m, name);
-  const out = normalize ? new Float32Array(data.length) : data;
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j] * data[i * cols + j];
-    if (s === 0) throw new Error(`${name}: row ${i} is all zeros (cosine similarity is undefined)`);
-    if (normalize) {
-      const inv = 1 / Math.sqrt(s);
-      for (let j = 0; j < cols; j++) out[i * cols + j] = data[i * cols + j] * inv;
-    }
-  }
-  return { data: out, rows, cols };
+  const zero = rowNorms(data, rows, cols).indexOf(0);
+  if (zero >= 0) throw new Error(`${name}: row ${zero} is all zeros (cosine similarity is undefined)`);
+  return { data: normalize ? l2NormalizeRows(data, rows, cols) : data, rows, cols };
 }
 
 /** k columns per row, self at column 0: at least one real neighbour, and fewer columns than rows. `name`: the user's option. */

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 import { IMAGE_NORMALIZATIONS, type ImageNormalization } from '../data/images/normalization.js';
+import { l2NormalizeRows } from '../eval/normalize.js';
 import type { BatchEmbedder } from './batch-embedder.js';
 
 // onnx-proto is CommonJS: its namespace comes through the default export
@@ -156,13 +157,7 @@ export async function openOnnxEmbedder(file: string, sampleShape: number[]): Pro
         const rows = Math.min(step, n - i);
         const { data, d } = await run(x.subarray(i * per, (i + rows) * per), rows);
         if (d !== embeddingDim) throw new Error(`${file}: output has ${d} columns, expected ${embeddingDim}`);
-        for (let r = 0; r < rows; r++) {
-          const row = data.subarray(r * d, (r + 1) * d);
-          let s = 0;
-          for (const v of row) s += v * v;
-          const inv = 1 / Math.max(Math.sqrt(s), 1e-12);
-          for (let j = 0; j < d; j++) out[(i + r) * d + j] = row[j] * inv;
-        }
+        l2NormalizeRows(data, rows, d, { out: out.subarray(i * d, (i + rows) * d) });
       }
       return out;
     },

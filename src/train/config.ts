@@ -1,5 +1,5 @@
 import { BACKBONES, type BackboneName } from '../models/backbones.js';
-import { optimizerKinds, type OptimizerKind } from './optimizer.js';
+import { optimizerKinds, type OptimizerKind } from '../nn/optimizer.js';
 
 export type LossKind = 'arcface' | 'cosface' | 'broadface';
 export const lossKinds: LossKind[] = ['arcface', 'cosface', 'broadface'];

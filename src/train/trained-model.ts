@@ -4,7 +4,7 @@ import type { EmbeddingModel } from '../models/embedding-model.js';
 import { buildModel } from './build-model.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { defaultTrainConfig, type TrainConfig } from './config.js';
-import { firstNonFiniteParam, setParams } from './trainer.js';
+import { firstNonFiniteParam, setParams } from './model-params.js';
 
 export interface TrainedModel {
   model: EmbeddingModel;

@@ -1,20 +1,24 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../data/random.js';
 import type { ImageNormalization } from '../data/images/normalization.js';
 import { makeDir, writeFileAtomic } from '../data/files/index.js';
-import { evaluateRetrieval } from '../eval/retrieval.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
-import { embed, type EmbeddingModel } from '../models/embedding-model.js';
+import type { EmbeddingModel } from '../models/embedding-model.js';
 import { buildModel } from './build-model.js';
 import { ClassifierHead } from './head-state.js';
 import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';
-import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions, type OptimizerState } from './optimizer.js';
-import { asSource, countLabelled, isSamples, type SampleSource, type Samples } from './samples.js';
+import { emptyOptimizerState, type OptimizerOptions, type OptimizerState } from '../nn/optimizer.js';
+import { asSource, type SampleSource, type Samples } from './samples.js';
 import { multiStepLr } from './schedule.js';
+import { drawBatch, type Cursor } from './batch-order.js';
+import { allFinite, firstNonFiniteParam, paramsOf, setParams } from './model-params.js';
+import { applyUpdate, trainStep } from './train-step.js';
+import { checkFiniteCheckpoint, checkFiniteStep, checkLabels, checkSameConfig, diverged } from './train-checks.js';
+import { countLines, truncateLines } from './metrics-file.js';
+import { recallAtK } from './evaluate-recall.js';
 
 /** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
 export interface ExtraHead {
@@ -68,6 +72,9 @@ export interface EpochHook {
   /** when set, this score (higher is better), not validation MAP@R, selects the best epoch; `metric` names it */
   selects?: { metric: string };
 }
+
+/** The epoch that selected itself (best validation MAP@R or epoch-hook score) and its parameters. */
+export interface BestEpoch { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> }
 
 export interface TrainResult {
   model: EmbeddingModel;
@@ -214,187 +221,4 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     process.off('SIGINT', onSigint);
   }
   return { model, weight: heads[0].weight, head: heads[0].broadFace, heads, history, best, interrupted: false };
-}
-
-/** A source's sample order and how far the current pass has got. */
-export interface Cursor { order: Int32Array; pos: number }
-
-/** The next `count` indices of a source, reshuffling (from `rng`) whenever its pass is used up. */
-function drawBatch(s: SampleSource, cur: Cursor, count: number, rng: Random): Int32Array {
-  const out = new Int32Array(count);
-  for (let filled = 0; filled < count; ) {
-    if (cur.pos >= cur.order.length) {
-      cur.order = rng.shuffle(Int32Array.from({ length: s.n }, (_, i) => i));
-      cur.pos = 0;
-    }
-    const n = Math.min(count - filled, cur.order.length - cur.pos);
-    out.set(cur.order.subarray(cur.pos, cur.pos + n), filled);
-    cur.pos += n;
-    filled += n;
-  }
-  return out;
-}
-
-export interface BestEpoch { epoch: number; metric: string; score: number; params: Record<string, { shape: number[]; data: Float32Array }> }
-
-export function paramsOf(model: EmbeddingModel): Record<string, { shape: number[]; data: Float32Array }> {
-  return Object.fromEntries([...model.params].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.dataSync() as Float32Array) }]));
-}
-
-/** Loads parameters by name; every model parameter must be there with its shape. */
-export function setParams(model: EmbeddingModel, params: Record<string, { shape: number[]; data: Float32Array }>, from: string): void {
-  for (const [name, v] of model.params) {
-    const p = params[name];
-    if (!p) throw new Error(`${from}: no parameter "${name}" for this ${model.kind} model`);
-    if (p.shape.join() !== v.shape.join()) throw new Error(`${from}: parameter "${name}" has shape [${p.shape}], the model needs [${v.shape}]`);
-    v.assign(tf.tensor(p.data, v.shape));
-  }
-}
-
-/** One optimiser step on the model parameters (lr) and every head's W (headLr). */
-export function applyUpdate(model: EmbeddingModel, heads: ClassifierHead[], s: StepResult, lr: number, headLr: number, opt: OptimizerOptions, state: OptimizerState): void {
-  state.step++;
-  for (const [name, v] of model.params) {
-    if (!v.trainable) continue;
-    const p = Float32Array.from(v.dataSync() as Float32Array);
-    optimizerUpdate(name, p, s.modelGrads.get(name)!, lr, opt, state);
-    tf.tidy(() => v.assign(tf.tensor(p, v.shape)));
-  }
-  heads.forEach((h, i) => optimizerUpdate(i === 0 ? 'head.weight' : `head${i}.weight`, h.weight, s.gradW[i], headLr, opt, state));
-}
-
-export interface StepResult { loss: number; batchLoss: number; broadLoss: number; headLosses: number[]; gradW: Float32Array[]; modelGrads: Map<string, Float32Array> }
-
-/**
- * One forward/backward over the rows of every head's part (concatenated, so BatchNorm sees the whole
- * batch): each head's loss on its rows, weighted by its share of the batch, gives dL/de and dL/dW.
- */
-export function trainStep(model: EmbeddingModel, heads: ClassifierHead[], parts: { x: Float32Array; labels: Int32Array }[]): StepResult {
-  const B = parts.reduce((a, p) => a + p.labels.length, 0);
-  const d = model.embeddingDim;
-  const x = parts.length === 1 ? parts[0].x : concat(parts.map((p) => p.x));
-  const out: Omit<StepResult, 'modelGrads'> = { loss: 0, batchLoss: 0, broadLoss: 0, headLosses: [], gradW: [] };
-  const lossOf = (e: Float32Array) => {
-    const gradE = new Float32Array(B * d);
-    let row = 0;
-    parts.forEach((p, h) => {
-      const n = p.labels.length;
-      const share = n / B;
-      const s = heads[h].loss(e.subarray(row * d, (row + n) * d), p.labels);
-      out.loss += share * s.loss;
-      out.batchLoss += share * s.batchLoss;
-      out.broadLoss += share * s.broadLoss;
-      out.headLosses.push(s.loss);
-      for (let i = 0; i < s.gradE.length; i++) gradE[row * d + i] = share * s.gradE[i];
-      if (share !== 1) for (let i = 0; i < s.gradW.length; i++) s.gradW[i] *= share;
-      out.gradW.push(s.gradW);
-      row += n;
-    });
-    return gradE;
-  };
-  model.setTraining?.(true);
-  if (model.trainForward) {
-    const f = model.trainForward(x, B);
-    const modelGrads = f.backward(lossOf(f.embedding));
-    return { ...out, modelGrads };
-  }
-  const vars = [...model.params.values()].filter((v) => v.trainable);
-  const { grads, value } = tf.variableGrads(() => {
-    const e = model.forward(tf.tensor(x, [B, ...model.inputShape]));
-    const gradE = lossOf(Float32Array.from(e.dataSync() as Float32Array));
-    // a scalar whose gradient w.r.t. e is exactly the heads' dL/de
-    return tf.sum(tf.mul(e, tf.tensor2d(gradE, [B, d])));
-  }, vars);
-  value.dispose();
-  const modelGrads = new Map<string, Float32Array>();
-  for (const [name, v] of model.params) {
-    if (v.trainable) modelGrads.set(name, Float32Array.from(grads[v.name].dataSync() as Float32Array));
-  }
-  tf.dispose(grads);
-  return { ...out, modelGrads };
-}
-
-function concat(xs: Float32Array[]): Float32Array {
-  const out = new Float32Array(xs.reduce((a, x) => a + x.length, 0));
-  let at = 0;
-  for (const x of xs) { out.set(x, at); at += x.length; }
-  return out;
-}
-
-/** Recall@K and MAP@R (percent) of the L2-normalised embeddings, leave-one-out (SOP protocol) or against a gallery (In-Shop). */
-export async function recallAtK(model: EmbeddingModel, s: Samples | SampleSource, ks: number[], gallery?: SampleSource): Promise<Record<string, number>> {
-  const d = model.embeddingDim;
-  const e = await embedAll(model, s);
-  // −1 rows are no candidates (evaluateRetrieval leaves them out): a K must fit the labelled rows
-  const usable = ks.filter((k) => k < countLabelled((gallery ?? s).labels));
-  const g = gallery && { gallery: { data: await embedAll(model, gallery), rows: gallery.n, cols: d }, galleryLabels: gallery.labels };
-  const r = evaluateRetrieval({ query: { data: e, rows: s.n, cols: d }, queryLabels: s.labels, ...g }, { ks: usable });
-  return { ...Object.fromEntries(usable.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR };
-}
-
-/** L2-normalised embeddings of every row: in one pass from memory, or batch by batch from a dataset. */
-export async function embedAll(model: EmbeddingModel, s: Samples | SampleSource, batch = 256): Promise<Float32Array> {
-  if (isSamples(s)) return embed(model, s.x, s.n);
-  const d = model.embeddingDim;
-  const out = new Float32Array(s.n * d);
-  for (let i = 0; i < s.n; i += batch) {
-    const idx = Int32Array.from({ length: Math.min(batch, s.n - i) }, (_, j) => i + j);
-    const b = await s.rows(idx, { train: false, epoch: 0 });
-    out.set(embed(model, b.x, idx.length, batch), i * d);
-  }
-  return out;
-}
-
-function checkLabels(s: Samples | SampleSource, numClasses: number, what: string): void {
-  for (let i = 0; i < s.n; i++) {
-    const y = s.labels[i];
-    if (!(Number.isInteger(y) && y >= 0 && y < numClasses)) throw new Error(`${what} label ${y} of sample ${i} is outside the head's classes 0…${numClasses - 1}`);
-  }
-}
-
-function checkSameConfig(ckpt: Checkpoint, c: TrainConfig, runDir: string, twoHeads: boolean): void {
-  if (ckpt.heads.length !== (twoHeads ? 2 : 1)) throw new Error(`--resume ${runDir}: the checkpoint has ${ckpt.heads.length} head(s), this run ${twoHeads ? 2 : 1}`);
-  for (const key of ['loss', 'queueSize', 'compensate', 'model', 'embeddingDim', 'batchSize', 'seed'] as const) {
-    if (JSON.stringify(ckpt.config[key]) !== JSON.stringify(c[key])) {
-      throw new Error(`--resume ${runDir}: the checkpoint was trained with ${key} = ${JSON.stringify(ckpt.config[key])}, not ${JSON.stringify(c[key])}`);
-    }
-  }
-}
-
-function allFinite(a: Float32Array): boolean {
-  // x·0 is 0 for finite x, NaN otherwise
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * 0;
-  return s === 0;
-}
-
-/** The name of the first parameter holding NaN or Inf, if any. */
-export function firstNonFiniteParam(params: Record<string, { data: Float32Array }>): string | undefined {
-  return Object.keys(params).find((k) => !allFinite(params[k].data));
-}
-
-function diverged(what: string, epoch: number, step: number, lr: number): Error {
-  return new Error(`training diverged at epoch ${epoch + 1}, global step ${step}: ${what}; the last finite checkpoint is kept. Try a lower --lr (now ${lr})`);
-}
-
-/** The first non-finite loss or gradient stops training, before it reaches the weights. */
-function checkFiniteStep(s: StepResult, epoch: number, step: number, lr: number): void {
-  if (!Number.isFinite(s.loss)) throw diverged(`the loss is ${s.loss}`, epoch, step, lr);
-  for (const [name, g] of s.modelGrads) if (!allFinite(g)) throw diverged(`the gradient of "${name}" holds NaN or Inf`, epoch, step, lr);
-  s.gradW.forEach((g, i) => { if (!allFinite(g)) throw diverged(`the gradient of head ${i}'s W holds NaN or Inf`, epoch, step, lr); });
-}
-
-function checkFiniteCheckpoint(ckpt: Checkpoint, runDir: string): void {
-  const bad = firstNonFiniteParam(ckpt.params) ?? (ckpt.heads.some((h) => !allFinite(h.weight)) ? 'head weight' : undefined);
-  if (bad) throw new Error(`--resume ${runDir}: the checkpoint's parameter "${bad}" holds NaN or Inf (the run diverged); start again with a lower --lr`);
-}
-
-function countLines(path: string): number {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).length : 0;
-}
-
-/** Drops metrics written after the checkpoint, so a resumed run's metrics.jsonl has each step once. */
-function truncateLines(path: string, lines: number): void {
-  const kept = existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(0, lines) : [];
-  writeFileSync(path, kept.map((l) => l + '\n').join(''));
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions } from '../../src/train/optimizer.js';
+import { emptyOptimizerState, optimizerUpdate, type OptimizerOptions } from '../../src/nn/optimizer.js';
 import { multiStepLr } from '../../src/train/schedule.js';
 
 const base: OptimizerOptions = { kind: 'adam', weightDecay: 0.1, momentum: 0.9, beta1: 0.9, beta2: 0.999, eps: 1e-8 };

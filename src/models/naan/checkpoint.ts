@@ -24,15 +24,15 @@ export interface NaanCheckpoint {
 const flat = (t: tf.Tensor) => Array.from(t.dataSync());
 
 /** Writes the model (and Adam's moments) atomically: a crash mid-write leaves the old file intact. */
-export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state: NaanTrainState, params: NaanParams, adam?: { m: NaanParams; v: NaanParams }): void {
+export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state: NaanTrainState, params: NaanParams, adam?: { m: Record<string, Float32Array>; v: Record<string, Float32Array> }): void {
   const ck: NaanCheckpoint = {
     format: 'facet-naan-1',
     config: c,
     state,
     params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, { shape: v.shape, data: flat(v) }])),
     adam: adam && {
-      m: Object.fromEntries(Object.entries(adam.m).map(([k, v]) => [k, flat(v)])),
-      v: Object.fromEntries(Object.entries(adam.v).map(([k, v]) => [k, flat(v)])),
+      m: Object.fromEntries(Object.entries(adam.m).map(([k, v]) => [k, Array.from(v)])),
+      v: Object.fromEntries(Object.entries(adam.v).map(([k, v]) => [k, Array.from(v)])),
     },
   };
   writeFileAtomic(path, JSON.stringify(ck));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
+import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../../nn/optimizer.js';
 import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
 import { knnPairs, pairTargets } from './pairs.js';
 import { loadCheckpoint, paramsOf, saveCheckpoint, type NaanCheckpoint, type NaanTrainState } from './checkpoint.js';
@@ -46,7 +47,8 @@ export interface NaanTrainResult {
   interrupted: boolean;
 }
 
-const BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+/** torch.optim.Adam's defaults; weight decay and lr come from the options */
+const ADAM = { kind: 'adam', momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
 /**
  * Trains NAAN as `train_gat.py` does: cross-entropy on same-identity targets of kNN pairs, Adam with
@@ -61,12 +63,10 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   if (config.dim !== features.cols) throw new Error(`checkpoint is for ${config.dim}-d features, these are ${features.cols}-d`);
   const params = ck ? paramsOf(ck) : initNaan(config, o.seed);
   const names = Object.keys(params);
-  const m: NaanParams = {}, v: NaanParams = {};
-  for (const k of names) {
-    m[k] = tf.variable(ck?.adam ? tf.tensor(ck.adam.m[k], params[k].shape) : tf.zerosLike(params[k]));
-    v[k] = tf.variable(ck?.adam ? tf.tensor(ck.adam.v[k], params[k].shape) : tf.zerosLike(params[k]));
-  }
   const state: NaanTrainState = ck?.state ?? { epoch: 0, step: 0, adamStep: 0, seed: o.seed };
+  const restore = (moments?: Record<string, number[]>) => Object.fromEntries(names.map((k) => [k, moments ? Float32Array.from(moments[k]) : new Float32Array(params[k].size)]));
+  const adam: OptimizerState = { step: state.adamStep, m: restore(ck?.adam?.m), v: restore(ck?.adam?.v) };
+  const opt: OptimizerOptions = { ...ADAM, weightDecay: o.weightDecay };
   const pairs = knnPairs(knn, config.sampleHops, 'first-met');
   const targets = pairTargets(pairs, labels);
   const numPairs = targets.length;
@@ -79,7 +79,7 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   process.on('SIGINT', onSigint);
   try {
     for (; state.epoch < o.epochs; state.epoch++, state.step = 0) {
-      const order = shuffled(numPairs, state.seed + state.epoch);
+      const order = new Random(state.seed + state.epoch).shuffle(Int32Array.from({ length: numPairs }, (_, i) => i));
       const lr = o.lr * o.lrDecay ** state.epoch;
       let lossSum = 0, lossCount = 0;
       for (; state.step < stepsPerEpoch; state.step++) {
@@ -99,25 +99,26 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
             const logits = pairLogits(params, tf.slice(z, [0, 0], [B, D]), tf.slice(z, [B, 0], [B, D]));
             return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
           }, names.map((k) => params[k]));
-          adamStep(params, m, v, grads, lr, o, ++state.adamStep);
+          adamStep(params, grads, lr, o.clipNorm, opt, adam);
+          state.adamStep = adam.step;
           return value.dataSync()[0];
         });
         lossSum += loss; lossCount++;
         o.onStep?.({ epoch: state.epoch, step: state.step + 1, steps: stepsPerEpoch, loss });
         if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
-          saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+          saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam);
         }
         // let the event loop run so that a Ctrl-C reaches onSigint between steps
         await new Promise((res) => setImmediate(res));
         if ((++stepsRun === o.stopAfterSteps || interrupted) && state.step + 1 < stepsPerEpoch) {
-          if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, { m, v });
+          if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam);
           stopped = true;
           break;
         }
       }
       if (stopped) { history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) }); break; }
       history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
-      if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, { m, v });
+      if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, adam);
       if (((o.stopAfterSteps !== undefined && stepsRun >= o.stopAfterSteps) || interrupted) && state.epoch + 1 < o.epochs) { stopped = true; break; }
     }
   } finally {
@@ -129,28 +130,16 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped, interrupted };
 }
 
-/** torch.optim.Adam with weight_decay, after clip_grad_norm_(params, clipNorm). */
-function adamStep(p: NaanParams, m: NaanParams, v: NaanParams, grads: tf.NamedTensorMap, lr: number, o: NaanTrainOptions, t: number): void {
+/** torch.optim.Adam with weight_decay (facet's one Adam), after clip_grad_norm_(params, clipNorm). */
+function adamStep(p: NaanParams, grads: tf.NamedTensorMap, lr: number, clipNorm: number, opt: OptimizerOptions, adam: OptimizerState): void {
   const names = Object.keys(p);
-  const norm = Math.sqrt(names.reduce((s, k) => s + tf.sum(tf.square(grads[p[k].name])).dataSync()[0], 0));
-  const clip = Math.min(1, o.clipNorm / (norm + 1e-6));
-  const bc1 = 1 - BETA1 ** t, bc2 = 1 - BETA2 ** t;
-  for (const k of names) {
-    const g = tf.add(tf.mul(grads[p[k].name], clip), tf.mul(p[k], o.weightDecay));
-    m[k].assign(tf.add(tf.mul(m[k], BETA1), tf.mul(g, 1 - BETA1)));
-    v[k].assign(tf.add(tf.mul(v[k], BETA2), tf.mul(tf.square(g), 1 - BETA2)));
-    const denom = tf.add(tf.div(tf.sqrt(v[k]), Math.sqrt(bc2)), EPS);
-    p[k].assign(tf.sub(p[k], tf.mul(tf.div(m[k], denom), lr / bc1)));
-  }
-}
-
-/** A seeded permutation of 0…n−1 (Fisher–Yates). */
-function shuffled(n: number, seed: number): Int32Array {
-  const rng = new Random(seed);
-  const a = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = a[i]; a[i] = a[j]; a[j] = t;
-  }
-  return a;
+  const g = names.map((k) => grads[p[k].name].dataSync() as Float32Array);
+  const norm = Math.sqrt(g.reduce((s, gk) => gk.reduce((a, x) => a + x * x, s), 0));
+  const clip = Math.min(1, clipNorm / (norm + 1e-6));
+  adam.step++;
+  names.forEach((k, i) => {
+    const w = Float32Array.from(p[k].dataSync() as Float32Array);
+    optimizerUpdate(k, w, g[i].map((x) => x * clip), lr, opt, adam);
+    p[k].assign(tf.tensor(w, p[k].shape));
+  });
 }

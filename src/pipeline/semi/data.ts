@@ -1,5 +1,6 @@
 import { UNLABELLED } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
+import { denseLabels } from '../../eval/dense-labels.js';
 import { loadTrainingData } from '../../train/load-dataset.js';
 import { countLabelled, gatherRows, type Samples } from '../../train/samples.js';
 import type { SemiOptions } from './options.js';
@@ -78,8 +79,7 @@ export type SourceData = Awaited<ReturnType<typeof loadTrainingData>>;
 export function splitData(data: SourceData, split: SemiSplit): SemiData {
   const pick = (s: Samples, rows: number[]): Samples => ({ ...gatherRows(s, rows), n: rows.length, sampleShape: s.sampleShape });
   const labelled = pick(data.train, split.labelledRows);
-  const dense = new Map<number, number>();
-  labelled.labels = labelled.labels.map((y) => { if (!dense.has(y)) dense.set(y, dense.size); return dense.get(y)!; });
+  labelled.labels = denseLabels(labelled.labels).ids;
   return {
     labelled,
     unlabelled: pick(data.train, split.unlabelledRows),

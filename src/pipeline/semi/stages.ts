@@ -10,8 +10,9 @@ import { knnEdges, thresholdComponents, type ScoredEdges } from '../../cluster/k
 import { cdpPropagation, propagate } from '../../cluster/propagation.js';
 import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-labels.js';
 import { clusteringMetrics } from '../../eval/clustering.js';
-import { evaluateRetrieval } from '../../eval/retrieval.js';
+import { denseLabels } from '../../eval/dense-labels.js';
 import { train } from '../../train/trainer.js';
+import { recallAtK } from '../../train/evaluate-recall.js';
 import { InterruptedError } from '../../train/interrupted.js';
 import { loadTrainedModel } from '../../train/trained-model.js';
 import { loadCheckpoint } from '../../train/checkpoint.js';
@@ -180,9 +181,8 @@ export async function pseudoSamples(c: SemiContext): Promise<{ samples: Samples;
   const clean = readLabels(c.input('pseudo/labels_clean.txt', 'pseudo-labels'));
   if (clean.length !== unlabelled.n) throw new Error(`${c.file('pseudo/labels_clean.txt')}: ${clean.length} labels for ${unlabelled.n} unlabelled rows`);
   const rows = [...clean.keys()].filter((i) => clean[i] >= 0);
-  const dense = new Map<number, number>();
-  const labels = Int32Array.from(rows, (r) => { if (!dense.has(clean[r])) dense.set(clean[r], dense.size); return dense.get(clean[r])!; });
-  return { samples: { x: gatherRows(unlabelled, rows).x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: dense.size };
+  const { ids: labels, count } = denseLabels(Int32Array.from(rows, (r) => clean[r]));
+  return { samples: { x: gatherRows(unlabelled, rows).x, n: rows.length, sampleShape: unlabelled.sampleShape, labels }, numClasses: count };
 }
 
 /** Trains again from the seeded init on labelled + pseudo-labelled rows, two heads over one backbone. */
@@ -225,15 +225,15 @@ export interface Evaluation {
 export async function evaluateStage(c: SemiContext): Promise<void> {
   const { test } = await c.samples();
   const split = c.json<SemiSplit>('split.json', 'split');
-  const scores = (runDir: string, stage: string): Record<string, number> => {
+  const scores = async (runDir: string, stage: string): Promise<Record<string, number>> => {
     c.input(`${runDir}/checkpoint.json`, stage);
     const { model, epoch, steps } = loadTrainedModel(c.file(runDir), test.sampleShape, 'best');
-    const e = embedWithProgress(`embed test (${stage})`, model, test);
-    const ks = c.o.evalKs.filter((k) => k < test.n);
-    const r = evaluateRetrieval({ query: { data: e, rows: test.n, cols: model.embeddingDim }, queryLabels: test.labels }, { ks });
-    return { epoch, steps, ...Object.fromEntries(ks.map((k, i) => [`recall@${k}`, r.recall[i]])), mapAtR: 100 * r.mapAtR, rPrecision: 100 * r.rPrecision };
+    const bar = progress(`embed test (${stage})`, test.n, 'images');
+    const r = await recallAtK(model, test, c.o.evalKs, { rPrecision: true, onProgress: (done) => bar.update(done) });
+    bar.stop();
+    return { epoch, steps, ...r };
   };
-  const before = scores('supervised', 'supervised');
-  const after = scores('retrain', 'retrain');
+  const before = await scores('supervised', 'supervised');
+  const after = await scores('retrain', 'retrain');
   c.run.writeJson('evaluation.json', { testClasses: split.testClasses, testImages: test.n, before, after, gain: after['recall@1'] - before['recall@1'] } satisfies Evaluation);
 }

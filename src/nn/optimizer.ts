@@ -1,4 +1,4 @@
-/** Optimisers on plain float arrays, so that one code path updates the tfjs model and the head's W, and
+/** Optimisers on plain float arrays, so that one code path updates the trainer's model, the heads' W and NAAN, and
  * their whole state fits in a checkpoint. Formulas follow torch.optim (Adam with coupled L2 weight
  * decay as the reference uses; AdamW with decoupled decay; SGD with momentum and coupled decay). */
 export type OptimizerKind = 'adam' | 'adamw' | 'sgd';
