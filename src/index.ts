@@ -53,7 +53,7 @@ export type { EpochHook } from './train/trainer.js';
 export { ClassifierHead } from './train/head-state.js';
 export { loadTorchvisionResnet } from './models/torchvision-weights.js';
 export { resnetModel } from './models/resnet.js';
-export * from './engine/index.js';
+export * from './nn/index.js';
 export { runSemi } from './pipeline/semi/run.js';
 export { SEMI_STAGES, type SemiOptions, type SemiStage } from './pipeline/semi/options.js';
 export type { SemiSummary } from './pipeline/semi/report.js';

@@ -1,5 +1,5 @@
 /**
- * Fused NHWC layer kernels for facet's training engine (src/engine): BatchNorm folded with ReLU, and
+ * Fused NHWC layer kernels for facet's training engine (src/nn): BatchNorm folded with ReLU, and
  * 2×2 stride-2 max-pool with its argmax. `rows` is n·h·w and `c` the channels (innermost). The
  * native addon (native/layers.cc) and the TypeScript fallback (layers-fallback.ts) agree within
  * float32 tolerance; both check sizes with `checkLayerArrays` first.

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { kernels, type Kernels } from '../compute/index.js';
 import type { Random } from '../data/random.js';
-import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../engine/index.js';
+import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../nn/index.js';
 import { heUniform, variable, xavierUniform, type EmbeddingModel } from './embedding-model.js';
 
 export interface SmallCnnOptions {
@@ -33,7 +33,7 @@ export function smallCnnLayout(height: number, width: number): { channels: numbe
  * 2×2, and the map is global-average-pooled instead of flattened when a pool was skipped or the
  * final map is larger than 4×4 (big images).
  *
- * It trains on facet's own engine (src/engine: hand-written backward passes over the native
+ * It trains on facet's own engine (src/nn: hand-written backward passes over the native
  * kernels) through `trainForward`, not tfjs autodiff. The parameters stay tf.Variables (the
  * trainer's optimiser and checkpoints use them): each pass reads their current values, and a
  * training pass writes BatchNorm's updated running statistics (`bnL.mean`, `bnL.var`,

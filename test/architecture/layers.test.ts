@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/golden.js';
  * The layers of src/, top to bottom (README "Layers"): a module may import its own folder and the
  * folders below it, never one above. src/index.ts (the public API) sits above them all.
  */
-export const LAYERS = ['cli', 'pipeline', 'train', 'cluster', 'heads', 'models', 'engine', 'report', 'knn', 'eval', 'data', 'compute'];
+export const LAYERS = ['cli', 'pipeline', 'train', 'cluster', 'heads', 'models', 'nn', 'report', 'knn', 'eval', 'data', 'compute'];
 
 const src = join(repoRoot, 'src');
 const importRe = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^\s*import\s+['"](\.[^'"]+)['"]/gm;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fallbackKernels, kernels, setThreads, threads, type Kernels } from '../../src/compute/index.js';
 import { loadAddon } from '../../src/compute/native.js';
-import { checkFd, dot, rand } from '../engine/grad-check.js';
+import { checkFd, dot, rand } from '../nn/grad-check.js';
 
 const native = kernels().name === 'native' ? kernels() : undefined;
 const skipNative = !native && 'native addon not built (needs libopenblas-dev) or FACET_NATIVE=0';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fallbackKernels, kernels, type Kernels } from '../../src/compute/index.js';
-import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../../src/engine/index.js';
+import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../../src/nn/index.js';
 import { checkLayer, rand } from './grad-check.js';
 
 const native = kernels().name === 'native' ? kernels() : undefined;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Layer } from '../../src/engine/index.js';
+import type { Layer } from '../../src/nn/index.js';
 
 export function rand(n: number, seed: number, scale = 1): Float32Array {
   let s = seed >>> 0;
