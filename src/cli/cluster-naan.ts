@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { withRunFolder, writeNpy } from '../data/files/index.js';
+import { withRunFolder } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from './parse.js';
 import { naanPredictProgress, naanTrainProgress, progress } from '../report/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
 import { trainNaan } from '../models/naan/train.js';
-import { predictNaan } from '../models/naan/predict.js';
-import { loadCheckpoint, paramsOf } from '../models/naan/checkpoint.js';
-import { propagate } from '../cluster/propagation.js';
-import { pseudoLabelReport, writePseudoLabels } from '../cluster/pseudo-labels.js';
+import { loadCheckpoint } from '../models/naan/checkpoint.js';
+import { NAAN_PROPAGATION } from '../cluster/propagation.js';
+import { naanScorer } from '../cluster/naan-scorer.js';
+import { labelByPropagation, labellingSettings, writeLabelling } from '../cluster/label-by-propagation.js';
 import { writeClusterReport } from '../cluster/cluster-report.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
@@ -105,10 +104,10 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .option('--k-hops <k1,k2>', '1-hop and 2-hop neighbours at inference (default NAAN\'s 20,10, each capped at the kNN file\'s columns − 1)', pair('--k-hops'))
     .option('--edge-hops <n>', 'edges from each node\'s first n neighbours (default 20, capped likewise)', positiveInt('--edge-hops'))
-    .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), 0.8)
-    .option('--step <x>', 'propagation threshold step', numberIn('--step', 1e-9, 1), 0.6)
-    .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
-    .option('--max-iter <n>', 'threshold rounds before merging the rest', positiveInt('--max-iter'), 1000)
+    .option('--th <x>', 'propagation start threshold', numberIn('--th', 0, 1), NAAN_PROPAGATION.startThreshold)
+    .option('--step <x>', 'propagation threshold step', numberIn('--step', 1e-9, 1), NAAN_PROPAGATION.step)
+    .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), NAAN_PROPAGATION.maxSize)
+    .option('--max-iter <n>', 'threshold rounds before merging the rest', positiveInt('--max-iter'), NAAN_PROPAGATION.maxIter)
     .option('--batch-size <n>', 'nodes per embedding batch', positiveInt('--batch-size'), 512)
     .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
     .action(async (o: PredictCli) => {
@@ -116,27 +115,21 @@ export function registerNaanCommands(cluster: Command): void {
       const ck = loadCheckpoint(o.model);
       const split = readSplit(o);
       if (ck.config.dim !== split.features.cols) throw new Error(`--model ${o.model} is for ${ck.config.dim}-d features; --features ${o.features} are ${split.features.cols}-d`);
-      const t0 = Date.now();
       const width = split.knn.k - 1;
-      const scored = predictNaan(paramsOf(ck), ck.config, split.features, split.knn, {
+      const scorer = naanScorer(ck, {
         kHops: cappedHops(o.kHops ?? [20, 10], width, o.kHops !== undefined), edgeHops: o.edgeHops ?? Math.min(20, width), batchSize: o.batchSize,
         onProgress: naanPredictProgress(),
       });
-      const predictSeconds = (Date.now() - t0) / 1000;
-      const t1 = Date.now();
-      const prop = propagate(split.features.rows, scored.edges, scored.scores, { maxSize: o.maxSize, step: o.step, maxIter: o.maxIter, startThreshold: o.th });
-      const propagationSeconds = (Date.now() - t1) / 1000;
-      const report = pseudoLabelReport(prop.labels, split.labels);
-      const settings = {
-        method: 'naan', backend, model: o.model, features: o.features, knn: o.knn, labels: o.labels, predictSeconds, propagationSeconds, numEdges: scored.scores.length,
-        propagation: { startThreshold: o.th, step: o.step, maxSize: o.maxSize, maxIter: o.maxIter },
-        iterations: prop.iterations, forcedStop: prop.forcedStop, finalThreshold: prop.finalThreshold,
-      };
+      const l = labelByPropagation(split.features, split.knn, scorer, { propagation: { maxSize: o.maxSize, step: o.step, maxIter: o.maxIter, startThreshold: o.th }, truth: split.labels });
+      const { report, scored } = l;
+      const predictSeconds = l.seconds.score, propagationSeconds = l.seconds.propagation;
+      const settings = { method: 'naan', backend, model: o.model, features: o.features, knn: o.knn, labels: o.labels, predictSeconds, propagationSeconds };
       await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
-        writePseudoLabels(o.out, prop.labels, report, settings);
-        writeNpy(join(o.out, 'edges.npy'), { dtype: 'int32', shape: [scored.scores.length, 2], data: scored.edges });
-        writeNpy(join(o.out, 'scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
-        await writeClusterReport(o.out, { method: 'naan', report, truth: split.labels, scored, settings, timings: { predict: predictSeconds, propagation: propagationSeconds } });
+        writeLabelling(o.out, l, settings);
+        await writeClusterReport(o.out, {
+          method: 'naan', report, truth: split.labels, scored, timings: { predict: predictSeconds, propagation: propagationSeconds },
+          settings: { ...settings, ...labellingSettings(l) },
+        });
       });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({

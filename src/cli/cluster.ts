@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { readFeatures, readKnn, readLabels, withRunFolder } from '../data/files/index.js';
 import { numberIn, positiveInt } from './parse.js';
 import { progress } from '../report/progress.js';
-import { BASELINE_METHODS, clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold, type BaselineMethod } from '../cluster/baselines.js';
+import { clusterBaseline, tuneThreshold } from '../cluster/baselines.js';
+import { clusterer, clustererNames, clusterers } from '../cluster/clusterers.js';
+import { THRESHOLD_GRID } from '../cluster/threshold.js';
+import { CDP_PROPAGATION } from '../cluster/propagation.js';
 import { pseudoLabelReport, writePseudoLabels } from '../cluster/pseudo-labels.js';
 import { registerNaanCommands } from './cluster-naan.js';
 import { writeClusterReport } from '../cluster/cluster-report.js';
@@ -19,8 +22,8 @@ export function registerCluster(program: Command): void {
   registerNaanCommands(cluster);
   cluster
     .command('baseline')
-    .description('cheap clustering for comparison: cosine-threshold components, CDP propagation on cosine, Chinese Whispers, k-means')
-    .requiredOption('--method <m>', BASELINE_METHODS.join(' | '))
+    .description(`cheap clustering for comparison: ${clusterers().map((c) => `${c.name} (${c.summary})`).join(', ')}`)
+    .requiredOption('--method <m>', clustererNames().join(' | '))
     .option('--knn <file>', 'kNN graph with distances (learn-to-cluster faiss_k_K.npz); graph methods')
     .option('--features <file>', 'features (.npy, .npz, .bin with --dim); kmeans')
     .option('--dim <d>', 'row length of a .bin file', positiveInt('--dim'))
@@ -28,19 +31,19 @@ export function registerCluster(program: Command): void {
     .option('--labels <file>', 'ground truth: adds clustering metrics to the report')
     .requiredOption('--out <dir>', 'folder for labels.txt, labels_clean.txt, report.json, report.html')
     .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
-    .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: threshold ${DEFAULT_THRESHOLD.threshold}, cdp ${DEFAULT_THRESHOLD.cdp}, chinese-whispers ${DEFAULT_THRESHOLD['chinese-whispers']}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
-    .option('--tune-knn <file>', 'kNN graph (with distances) of a LABELLED split: the threshold is chosen there, best BCubed F over 0.05…0.95 (graph methods)')
+    .option('--threshold <sim>', `cosine similarity an edge needs (defaults, from the papers on MS1M features: ${graphDefaults()}; other features need their own: use --tune-knn/--tune-labels)`, numberIn('--threshold', -1, 1))
+    .option('--tune-knn <file>', `kNN graph (with distances) of a LABELLED split: the threshold is chosen there, best BCubed F over ${THRESHOLD_GRID[0]}…${THRESHOLD_GRID[THRESHOLD_GRID.length - 1]} (graph methods)`)
     .option('--tune-labels <file>', 'labels of the --tune-knn split')
     .option('--k <k>', 'neighbours per row to use, self excluded (default: all in the file)', positiveInt('--k'))
-    .option('--max-size <n>', 'cdp: largest accepted cluster', positiveInt('--max-size'), 600)
-    .option('--step <s>', 'cdp: threshold step', numberIn('--step', 1e-9, 1), 0.05)
-    .option('--max-iter <n>', 'cdp: threshold rounds before merging the rest', positiveInt('--max-iter'), 100)
+    .option('--max-size <n>', 'cdp: largest accepted cluster', positiveInt('--max-size'), CDP_PROPAGATION.maxSize)
+    .option('--step <s>', 'cdp: threshold step', numberIn('--step', 1e-9, 1), CDP_PROPAGATION.step)
+    .option('--max-iter <n>', 'cdp: threshold rounds before merging the rest', positiveInt('--max-iter'), CDP_PROPAGATION.maxIter)
     .option('--iterations <n>', 'chinese-whispers / kmeans rounds', positiveInt('--iterations'), 20)
     .option('--clusters <n>', 'kmeans: number of clusters', positiveInt('--clusters'))
     .option('--seed <s>', 'seed (chinese-whispers order, k-means++)', (v) => Number(v), 0)
     .action(async (o: BaselineCliOptions) => {
-      if (!(BASELINE_METHODS as readonly string[]).includes(o.method)) throw new Error(`--method must be one of ${BASELINE_METHODS.join(', ')}, got "${o.method}"`);
-      const method = o.method as BaselineMethod;
+      const c = clusterer(o.method);
+      const method = c.name;
       const t0 = Date.now();
       const knn = o.knn ? readKnn(o.knn) : undefined;
       const features = o.features ? readFeatures(o.features, { dim: o.dim, key: o.key, rejectZeroRows: true }) : undefined;
@@ -49,13 +52,13 @@ export function registerCluster(program: Command): void {
       let tuned: ReturnType<typeof tuneThreshold> | undefined;
       if (o.tuneKnn || o.tuneLabels) {
         if (!o.tuneKnn || !o.tuneLabels) throw new Error('--tune-knn and --tune-labels go together (the labelled split to choose the threshold on)');
-        if (method === 'kmeans') throw new Error('--tune-knn/--tune-labels choose a cosine threshold; kmeans has none');
+        if (c.input !== 'graph') throw new Error(`--tune-knn/--tune-labels choose a cosine threshold; ${method} has none`);
         if (o.threshold !== undefined) throw new Error('give --threshold or --tune-knn/--tune-labels, not both');
         const tk = readKnn(o.tuneKnn);
         tuned = tuneThreshold(method, tk, readLabels(o.tuneLabels, { expectedCount: tk.n, countOf: `kNN rows in ${o.tuneKnn}` }), o);
       }
-      const threshold = tuned?.threshold ?? o.threshold ?? (method === 'kmeans' ? undefined : DEFAULT_THRESHOLD[method]);
-      const bar = method === 'kmeans' ? progress('k-means', o.iterations, 'rounds') : undefined;
+      const threshold = tuned?.threshold ?? o.threshold ?? (c.input === 'graph' ? c.defaultThreshold : undefined);
+      const bar = c.input === 'features' && c.roundsBar ? progress(c.roundsBar, o.iterations, 'rounds') : undefined;
       const labels = clusterBaseline(method, knn, features, { ...o, threshold, onIteration: bar && ((n) => bar.update(n)) });
       bar?.stop();
       const report = pseudoLabelReport(labels, gt);
@@ -71,4 +74,9 @@ export function registerCluster(program: Command): void {
         ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), seconds, out: o.out,
       }) + '\n');
     });
+}
+
+/** "threshold 0.7, cdp 0.66, …": each graph method's default threshold, for the help. */
+function graphDefaults(): string {
+  return clusterers().flatMap((c) => (c.input === 'graph' ? [`${c.name} ${c.defaultThreshold}`] : [])).join(', ');
 }

@@ -6,6 +6,7 @@ import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind,
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from '../pipeline/semi/options.js';
 import type { SemiSummary } from '../pipeline/semi/report.js';
 import { runSemi } from '../pipeline/semi/run.js';
+import { NAAN_PROPAGATION } from '../cluster/propagation.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
   const xs = intList(flag)(v);
@@ -52,9 +53,9 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--naan-batch-size <n>', 'NAAN pairs per step', positiveInt('--naan-batch-size'), 256)
     .option('--naan-max-steps <n>', 'cap on NAAN steps per epoch', positiveInt('--naan-max-steps'), d.naanMaxSteps)
     .option('--predict-k-hops <k1,k2>', 'NAAN neighbourhood at inference', pair('--predict-k-hops'), d.predictKHops ?? [20, 10])
-    .option('--th <x>', 'propagation start threshold (NAAN 0.8)', numberIn('--th', 0, 1), 0.8)
-    .option('--step <x>', 'propagation threshold step (NAAN 0.6)', numberIn('--step', 1e-9, 1), 0.6)
-    .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), 600)
+    .option('--th <x>', 'propagation start threshold (NAAN scorer)', numberIn('--th', 0, 1), NAAN_PROPAGATION.startThreshold)
+    .option('--step <x>', 'propagation threshold step (NAAN scorer)', numberIn('--step', 1e-9, 1), NAAN_PROPAGATION.step)
+    .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), NAAN_PROPAGATION.maxSize)
     .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), [1, 2, 4, 8, 16])
     .option('--from <stage>', `re-enter at a stage: ${SEMI_STAGES.join(', ')} (default: split)`)
     .option('--resume', 'continue where the run stopped: the first unfinished stage, a training from its checkpoint (after Ctrl-C)', false)

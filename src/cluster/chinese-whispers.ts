@@ -1,5 +1,6 @@
 import { Random } from '../data/random.js';
-import type { ScoredEdges } from './knn-edges.js';
+import { edgesAtLeast, type ScoredEdges } from './knn-edges.js';
+import type { GraphClusterer } from './clusterer.js';
 import { firstAppearance } from '../eval/dense-labels.js';
 
 export interface ChineseWhispersOptions {
@@ -66,3 +67,11 @@ function adjacency(numNodes: number, g: ScoredEdges) {
   }
   return { offsets, targets, weights };
 }
+
+export const chineseWhispersClusterer: GraphClusterer = {
+  name: 'chinese-whispers',
+  summary: 'Chinese Whispers on the edges above the threshold',
+  input: 'graph',
+  defaultThreshold: 0.6,
+  run: (numNodes, edges, threshold, o) => chineseWhispers(numNodes, edgesAtLeast(edges, threshold), { iterations: o.iterations ?? 20, seed: o.seed ?? 0 }),
+};

@@ -1,6 +1,7 @@
 import type { Matrix } from '../data/files/index.js';
 import { kernels } from '../compute/index.js';
 import { Random } from '../data/random.js';
+import type { FeatureClusterer } from './clusterer.js';
 
 export interface KMeansOptions {
   /** number of clusters */
@@ -91,3 +92,15 @@ function kMeansPlusPlus(x: Matrix, k: number, rng: Random): Float32Array {
   }
   return centres;
 }
+
+export const kMeansClusterer: FeatureClusterer = {
+  name: 'kmeans',
+  summary: 'k-means on the features (--clusters)',
+  input: 'features',
+  roundsBar: 'k-means',
+  run: (features, o) => {
+    if (o.clusters === undefined) throw new Error('baseline kmeans: --clusters is required');
+    if (o.clusters > features.rows) throw new Error(`--clusters ${o.clusters}: larger than the ${features.rows} feature rows`);
+    return kMeans(features, { k: o.clusters, iterations: o.iterations ?? 20, seed: o.seed ?? 0, onIteration: o.onIteration });
+  },
+};

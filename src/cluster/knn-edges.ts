@@ -38,29 +38,15 @@ export function knnEdges(g: KnnGraph, minSimilarity = -Infinity): ScoredEdges {
   return { edges: Int32Array.from(edges), scores: Float32Array.from(scores) };
 }
 
-/** Connected components over the edges with score ≥ threshold; nodes in no such edge get −1. */
-export function thresholdComponents(numNodes: number, e: ScoredEdges, threshold: number): Int32Array {
-  const parent = Int32Array.from({ length: numNodes }, (_, i) => i);
-  const used = new Uint8Array(numNodes);
-  const find = (x: number): number => {
-    while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; }
-    return x;
-  };
-  for (let t = 0; t < e.scores.length; t++) {
+/** The edges with score ≥ threshold (the same object when all pass). */
+export function edgesAtLeast(e: ScoredEdges, threshold: number): ScoredEdges {
+  let keep = 0;
+  for (let t = 0; t < e.scores.length; t++) if (e.scores[t] >= threshold) keep++;
+  if (keep === e.scores.length) return e;
+  const edges = new Int32Array(2 * keep), scores = new Float32Array(keep);
+  for (let t = 0, j = 0; t < e.scores.length; t++) {
     if (!(e.scores[t] >= threshold)) continue;
-    const a = e.edges[2 * t], b = e.edges[2 * t + 1];
-    used[a] = used[b] = 1;
-    const ra = find(a), rb = find(b);
-    if (ra !== rb) parent[ra] = rb;
+    edges[2 * j] = e.edges[2 * t]; edges[2 * j + 1] = e.edges[2 * t + 1]; scores[j++] = e.scores[t];
   }
-  const labels = new Int32Array(numNodes).fill(-1);
-  const ids = new Map<number, number>();
-  for (let i = 0; i < numNodes; i++) {
-    if (!used[i]) continue;
-    const r = find(i);
-    let l = ids.get(r);
-    if (l === undefined) ids.set(r, (l = ids.size));
-    labels[i] = l;
-  }
-  return labels;
+  return { edges, scores };
 }

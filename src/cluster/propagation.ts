@@ -149,12 +149,18 @@ export function clustersOf(labels: Int32Array): number[][] {
   return lists;
 }
 
-/** CDP's call: start at the smallest score, step 0.05, max_sz 600, max_iter 100 (CDP configs). */
+/** CDP's configs: start at the smallest score, step 0.05, max_sz 600, max_iter 100. */
+export const CDP_PROPAGATION: Readonly<PropagationOptions> = { maxSize: 600, step: 0.05, maxIter: 100 };
+
+/** NAAN's `eval_gat.py`: th 0.8, step 0.6, max_sz 600, max_iter 1000. */
+export const NAAN_PROPAGATION: Readonly<PropagationOptions & { startThreshold: number }> = { maxSize: 600, step: 0.6, maxIter: 1000, startThreshold: 0.8 };
+
+/** CDP's call: the CDP preset, any field overridden. */
 export function cdpPropagation(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, o: Partial<PropagationOptions> = {}): PropagationResult {
-  return propagate(numNodes, edges, scores, { maxSize: 600, step: 0.05, maxIter: 100, ...o });
+  return propagate(numNodes, edges, scores, { ...CDP_PROPAGATION, ...o });
 }
 
-/** NAAN's call (`eval_gat.py`): th 0.8, step 0.6, max_sz 600, max_iter 1000. */
+/** NAAN's call: the NAAN preset, any field overridden. */
 export function naanPropagation(numNodes: number, edges: Int32Array, scores: ArrayLike<number>, o: Partial<PropagationOptions> = {}): PropagationResult {
-  return propagate(numNodes, edges, scores, { maxSize: 600, step: 0.6, maxIter: 1000, startThreshold: 0.8, ...o });
+  return propagate(numNodes, edges, scores, { ...NAAN_PROPAGATION, ...o });
 }

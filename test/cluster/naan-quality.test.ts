@@ -6,7 +6,8 @@ import { exactKnn } from '../../src/knn/exact.js';
 import { trainNaan } from '../../src/models/naan/train.js';
 import { predictNaan } from '../../src/models/naan/predict.js';
 import { naanPropagation } from '../../src/cluster/propagation.js';
-import { clusterBaseline, DEFAULT_THRESHOLD, tuneThreshold } from '../../src/cluster/baselines.js';
+import { clusterBaseline, tuneThreshold } from '../../src/cluster/baselines.js';
+import { graphClusterer } from '../../src/cluster/clusterers.js';
 import { clusteringMetrics } from '../../src/eval/clustering.js';
 
 before(async () => { await setupBackend('auto'); });
@@ -41,7 +42,7 @@ test('baselines: the threshold chosen on the labelled split is at least as good 
   for (const method of ['threshold', 'cdp', 'chinese-whispers'] as const) {
     const tuned = tuneThreshold(method, knnT, tuning.labels);
     const f = bcubed(clusterBaseline(method, knnU, undefined, { threshold: tuned.threshold }));
-    const fDefault = bcubed(clusterBaseline(method, knnU, undefined, { threshold: DEFAULT_THRESHOLD[method] }));
+    const fDefault = bcubed(clusterBaseline(method, knnU, undefined, { threshold: graphClusterer(method).defaultThreshold }));
     assert.ok(f >= fDefault - 0.01, `${method}: tuned th ${tuned.threshold} F ${f.toFixed(3)} vs default ${fDefault.toFixed(3)}`);
   }
 });

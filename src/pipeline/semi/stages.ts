@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFinite, makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, writeNpy, type KnnGraph, type Matrix } from '../../data/files/index.js';
+import { checkFinite, makeDir, readFeatures, readJsonFile, readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels, type KnnGraph, type Matrix } from '../../data/files/index.js';
 import { exactKnn } from '../../knn/exact.js';
 import { checkK } from '../../knn/prepare.js';
 import { trainNaan } from '../../models/naan/train.js';
-import { predictNaan } from '../../models/naan/predict.js';
-import { loadCheckpoint as loadNaan, paramsOf as naanParams } from '../../models/naan/checkpoint.js';
-import { knnEdges, thresholdComponents, type ScoredEdges } from '../../cluster/knn-edges.js';
-import { cdpPropagation, propagate } from '../../cluster/propagation.js';
-import { pseudoLabelReport, writePseudoLabels } from '../../cluster/pseudo-labels.js';
+import { loadCheckpoint as loadNaan } from '../../models/naan/checkpoint.js';
+import { knnEdges } from '../../cluster/knn-edges.js';
+import { cosineScorer } from '../../cluster/edge-scorer.js';
+import { naanScorer } from '../../cluster/naan-scorer.js';
+import { labelByPropagation, writeLabelling } from '../../cluster/label-by-propagation.js';
+import { graphClusterer } from '../../cluster/clusterers.js';
+import { THRESHOLD_GRID } from '../../cluster/threshold.js';
 import { clusteringMetrics } from '../../eval/clustering.js';
 import { denseLabels } from '../../eval/dense-labels.js';
 import { train } from '../../train/trainer.js';
@@ -144,34 +146,30 @@ export async function pseudoLabelStage(c: SemiContext): Promise<void> {
   const { f, g } = readSplitGraph(c, 'unlabelled');
   const truth = readLabels(c.input('embeddings/unlabelled_truth.txt', 'embed'));
   const p = c.o.predict;
-  const cosine = knnEdges(g);
-  let scored: ScoredEdges;
-  let labels: Int32Array;
-  if (c.o.scorer === 'naan') {
-    const ck = loadNaan(c.input('naan.json', 'naan'));
-    scored = predictNaan(naanParams(ck), ck.config, f, g, { kHops: p.kHops, edgeHops: p.edgeHops, batchSize: 512, onProgress: naanPredictProgress() });
-    labels = propagate(f.rows, scored.edges, scored.scores, { maxSize: p.maxSize, step: p.step, maxIter: 1000, startThreshold: p.th }).labels;
-  } else {
-    scored = cosine;
-    labels = cdpPropagation(f.rows, cosine.edges, cosine.scores, { maxSize: p.maxSize }).labels;
-  }
-  const report = pseudoLabelReport(labels, truth);
-  writePseudoLabels(c.file('pseudo'), labels, report, { scorer: c.o.scorer, edges: scored.scores.length });
-  writeNpy(c.file('pseudo/scores.npy'), { dtype: 'float32', shape: [scored.scores.length], data: scored.scores });
+  const naan = c.o.scorer === 'naan';
+  const scorer = naan
+    ? naanScorer(loadNaan(c.input('naan.json', 'naan')), { kHops: p.kHops, edgeHops: p.edgeHops, batchSize: 512, onProgress: naanPredictProgress() })
+    : cosineScorer;
+  // --th and --step tune NAAN's preset; CDP's propagation starts at the smallest score
+  const l = labelByPropagation(f, g, scorer, { propagation: naan ? { maxSize: p.maxSize, step: p.step, startThreshold: p.th } : { maxSize: p.maxSize }, truth });
+  writeLabelling(c.file('pseudo'), l);
+  const { scored } = l, labels = l.propagation.labels;
+  const cdp = graphClusterer('cdp'), components = graphClusterer('threshold');
   const row = (method: string, pred: Int32Array) => {
     const m = clusteringMetrics(truth, pred, { removeSingletons: true });
     return { method, clusters: m.numPredClusters, discardRatio: m.discardRatio, pairwiseP: m.pairwise.precision, pairwiseR: m.pairwise.recall, pairwiseF: m.pairwise.fscore,
       bcubedP: m.bcubed.precision, bcubedR: m.bcubed.recall, bcubedF: m.bcubed.fscore, nmi: m.nmi };
   };
-  const methods = [row(c.o.scorer === 'naan' ? 'NAAN + propagation (used)' : 'cosine CDP propagation (used)', labels)];
-  if (c.o.scorer === 'naan') methods.push(row('cosine CDP propagation', cdpPropagation(f.rows, cosine.edges, cosine.scores, { maxSize: p.maxSize }).labels));
+  const methods = [row(naan ? 'NAAN + propagation (used)' : 'cosine CDP propagation (used)', labels)];
+  // the registry's cdp over every cosine edge (no threshold) is the loop's cosine propagation
+  if (naan) methods.push(row('cosine CDP propagation', cdp.run(f.rows, knnEdges(g), -Infinity, { maxSize: p.maxSize })));
   // every image counted (−1 as its own cluster): with singletons removed a high threshold would look best by discarding nearly all
-  const sweep = Array.from({ length: 19 }, (_, i) => 0.05 + 0.05 * i).map((threshold) => {
-    const m = clusteringMetrics(truth, thresholdComponents(f.rows, scored, threshold));
+  const sweep = THRESHOLD_GRID.map((threshold) => {
+    const m = clusteringMetrics(truth, components.run(f.rows, scored, threshold, {}));
     return { threshold, pairwiseP: m.pairwise.precision, pairwiseR: m.pairwise.recall, bcubedF: m.bcubed.fscore };
   });
   const best = sweep.reduce((a, b) => (b.bcubedF > a.bcubedF ? b : a));
-  methods.push(row(`score-threshold components (best threshold ${best.threshold.toFixed(2)}, chosen with the truth)`, thresholdComponents(f.rows, scored, best.threshold)));
+  methods.push(row(`score-threshold components (best threshold ${best.threshold.toFixed(2)}, chosen with the truth)`, components.run(f.rows, scored, best.threshold, {})));
   c.run.writeJson('pseudo/analysis.json', { scorer: c.o.scorer, methods, sweep } satisfies PseudoAnalysis);
 }
 
