@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { lossNames } from '../heads/margins.js';
+import { marginNames } from '../heads/margins.js';
 import { defaultTrainConfig, validateTrainConfig, type ModelKind, type TrainConfig } from '../train/config.js';
 import { optionKey } from './config.js';
 import { intList, integer, nonNegativeInt, numberIn, positiveInt } from './parse.js';
@@ -27,7 +27,7 @@ interface TrainingFlag {
  * BroadFace queue on any of them.
  */
 const TRAINING_FLAGS: TrainingFlag[] = [
-  { flag: 'loss', key: 'loss', value: '<kind>', help: `margin head: ${lossNames().filter((n) => n !== 'broadface').join(', ')} (a registered margin), or broadface (= arcface with the BroadFace queue on)` },
+  { flag: 'loss', key: 'loss', value: '<kind>', help: `margin head: ${marginNames().join(', ')} (the registered margins), or broadface (= arcface with the BroadFace queue on)` },
   { flag: 'queue-size', key: 'queueSize', value: '<n>', help: 'BroadFace queue rows (per head), for any --loss; 0: no queue (broadface with 0 behaves as ArcFace)', parse: nonNegativeInt },
   { flag: 'compensate', key: 'compensate', help: 'BroadFace drift compensation of queued embeddings (needs a queue)' },
   { flag: 'scale', key: 'scale', value: '<s>', help: 'logit scale s', parse: num },
