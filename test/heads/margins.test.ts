@@ -88,3 +88,13 @@ test('the queue is an option of any margin: queue size 0 gives the margin\'s own
   const t = head.step(x, labels, W2);
   assert.ok(Number.isFinite(t.loss) && t.queueLength === n);
 });
+
+test('a queue snapshot of an older checkpoint (no proxy rows) restores with each proxy its label\'s row', () => {
+  const head = new BroadFaceHead(C, d, { kind: 'arcface', scale: 16, margin: 0.3, queueSize: 10, compensate: true });
+  head.step(x, labels, W.subarray(0, C * d));
+  const { features, proxies, labels: ys } = head.queue.snapshot();
+  const restored = new BroadFaceHead(C, d, { kind: 'arcface', scale: 16, margin: 0.3, queueSize: 10, compensate: true });
+  restored.queue.restore({ features, proxies, labels: ys });
+  assert.deepEqual(restored.queue.snapshot(), head.queue.snapshot());
+  assert.deepEqual(restored.step(x, labels, W.subarray(0, C * d)), head.step(x, labels, W.subarray(0, C * d)));
+});
