@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
 import { setupBackend } from '../../src/compute/backend.js';
+import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { registerMargin } from '../../src/heads/margins.js';
 import { train } from '../../src/train/trainer.js';
@@ -49,4 +53,18 @@ test('sub-center ArcFace with a compensated queue learns, and resumes exactly (W
   const resumed = await train({ runDir: dir, config, train: data, numClasses: 6, resume: true });
   assert.deepEqual(resumed.weight, whole.weight);
   assert.deepEqual(resumed.head!.queue.snapshot(), whole.head!.queue.snapshot());
+});
+
+test('the registered margin is a --loss of facet train (in this process), with --queue-size', async () => {
+  const dir = tempDir('facet-margin-cli-');
+  writeFeatures(join(dir, 'f.npy'), { data: data.x, rows: data.n, cols: 10 });
+  writeLabels(join(dir, 'l.meta'), data.labels);
+  const run = join(dir, 'run');
+  await main(['node', 'facet', 'train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--loss', 'no-margin', '--queue-size', '24',
+    '--epochs', '1', '--batch-size', '16', '--embedding-size', '4', '--val-fraction', '0', '--backend', 'cpu', '--out', run]);
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  assert.equal(config.loss, 'no-margin');
+  const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');
+  assert.equal(steps.length, 6);
+  assert.equal(steps.at(-1).queue, 24);
 });
