@@ -60,11 +60,14 @@ function configValue(opt: Option, value: unknown, previous: unknown, where: stri
 /**
  * Applies `--config FILE` to a command before it parses its own arguments: every value in the file
  * becomes the option's value (so it also satisfies a required option), and flags parsed afterwards
- * override it. Unknown keys and wrong types are errors naming the key and the file.
+ * override it. Unknown keys and wrong types are errors naming the key and the file; `environment` (what a
+ * run folder records about the machine) is skipped, so a loop's config.json is read back as it is.
  */
 export function applyConfig(cmd: Command, path: string): void {
   const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
   for (const [rawKey, value] of Object.entries(readConfigFile(path))) {
+    // a run folder's config.json also records the machine it ran on: no option
+    if (rawKey === 'environment') continue;
     const key = optionKey(rawKey);
     const opt = known.get(key);
     if (!opt) throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);

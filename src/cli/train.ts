@@ -1,42 +1,29 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { datasetNormalization } from '../data/datasets/index.js';
 import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { resolvedOptions } from './config.js';
-import { intList, nonNegativeInt, numberIn, pathList, positiveInt } from './parse.js';
-import { defaultTrainConfig, validateTrainConfig, type LossKind, type ModelKind, type TrainConfig } from '../train/config.js';
+import { pathList, positiveInt } from './parse.js';
+import { addTrainingFlags, trainConfigOf, type TrainingFlagValues } from './training-flags.js';
+import type { TrainConfig } from '../train/config.js';
 import { checkTrainingSources } from '../train/check-sources.js';
 import { loadTrainingSources, type TrainingSources } from '../train/load-dataset.js';
 import { writeTrainReport } from '../train/report.js';
 import { trainingProgress } from '../report/progress.js';
-import type { OptimizerKind } from '../nn/optimizer.js';
 import { train, type TrainOptions } from '../train/trainer.js';
 import { recallAtK } from '../train/evaluate-recall.js';
 import { setParams } from '../train/model-params.js';
 import { loadVerificationSets, verificationHook } from '../train/verify-hook.js';
 
-interface TrainCliOptions {
+interface TrainCliOptions extends TrainingFlagValues {
   dataset: string; root?: string; dim?: number; key?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
-  loss: LossKind; queueSize: number; compensate: boolean; scale: number; margin?: number;
-  model?: ModelKind; backboneWeights?: string; hidden: number[]; embeddingSize: number; epochs: number; batchSize: number;
-  lr: number; headLr?: number; optimizer: OptimizerKind; weightDecay: number; momentum: number;
-  lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; valFraction: number; recall: number[];
-  checkpointEvery: number; out: string; resume?: string; overwrite: boolean; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
+  backboneWeights?: string; out: string; resume?: string; overwrite: boolean; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
 }
 
-const num = (flag: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number, got "${v}"`);
-  return n;
-};
-const widths = (v: string) => (v === '' ? [] : intList('--hidden')(v));
-
 export function registerTrain(program: Command): void {
-  const d = defaultTrainConfig;
-  program
+  addTrainingFlags(program
     .command('train')
-    .description('train an embedding network with an ArcFace, CosFace or BroadFace head (run folder: config.json, metrics.jsonl, checkpoint.json, result.json, report.html)')
+    .description('train an embedding network with a margin head (ArcFace, CosFace, sub-center ArcFace, …), optionally with the BroadFace queue (run folder: config.json, metrics.jsonl, checkpoint.json, result.json, report.html)')
     .requiredOption('--dataset <name>', 'sop, inshop, cub, cars, folder:PATH, insightface:DIR (images decoded per batch), fashion-mnist, glyphs, or features:PATH with --labels')
     .option('--root <dir>', 'dataset folder (glyphs: the --out of facet data glyphs; fashion-mnist: Debian\'s copy by default)')
     .option('--image-size <px>', 'crop size of image-file datasets (the reference: 224, after resizing to 256)', positiveInt('--image-size'))
@@ -46,30 +33,9 @@ export function registerTrain(program: Command): void {
     .option('--test-features <file>', 'test features for the final Recall@K')
     .option('--test-labels <file>', 'labels of --test-features')
     .option('--limit <n>', 'use the first n training (and test) samples only', positiveInt('--limit'))
-    .option('--loss <kind>', 'arcface, cosface or broadface', d.loss)
-    .option('--queue-size <n>', 'BroadFace queue rows (the reference default 0 behaves as ArcFace)', nonNegativeInt('--queue-size'), d.queueSize)
-    .option('--compensate', 'BroadFace drift compensation of queued embeddings', false)
-    .option('--scale <s>', 'logit scale s', num('--scale'), d.scale)
-    .option('--margin <m>', 'margin m (ArcFace 0.5, CosFace 0.35)', num('--margin'))
-    .option('--model <kind>', 'mlp (features), small-cnn, resnet18 or resnet50 (images); default mlp or small-cnn by dataset')
-    .option('--backbone-weights <npz>', 'ImageNet weights for resnet18/50: a torchvision state_dict saved with numpy.savez')
-    .option('--hidden <widths>', 'MLP hidden layer widths, comma-separated ("" for none)', widths, d.hidden)
-    .option('--embedding-size <d>', 'embedding dimension', positiveInt('--embedding-size'), d.embeddingDim)
-    .option('--epochs <n>', 'epochs', positiveInt('--epochs'), d.epochs)
-    .option('--batch-size <n>', 'batch size', positiveInt('--batch-size'), d.batchSize)
-    .option('--lr <lr>', 'backbone learning rate', num('--lr'), d.lr)
-    .option('--head-lr <lr>', 'head (W) learning rate (default: --lr)', num('--head-lr'))
-    .option('--optimizer <kind>', 'adam (coupled L2, the reference), adamw or sgd', d.optimizer)
-    .option('--weight-decay <w>', 'weight decay', num('--weight-decay'), d.weightDecay)
-    .option('--momentum <m>', 'SGD momentum', num('--momentum'), d.momentum)
-    .option('--lr-decay-epochs <list>', 'MultiStep milestones', intList('--lr-decay-epochs'), d.milestones)
-    .option('--lr-decay-gamma <g>', 'MultiStep factor', num('--lr-decay-gamma'), d.gamma)
-    .option('--seed <s>', 'seed (init, shuffling)', num('--seed'), d.seed)
-    .option('--val-fraction <f>', 'classes held out (class-disjoint) for per-epoch validation', numberIn('--val-fraction', 0, 0.99), 0.2)
-    .option('--recall <ks>', 'Recall@K cut-offs', intList('--recall'), d.evalKs)
+    .option('--backbone-weights <npz>', 'ImageNet weights for resnet18/50: a torchvision state_dict saved with numpy.savez'))
     .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)', pathList('--verify'))
     .option('--select-by <what>', 'what selects the best epoch: val (validation MAP@R) or verify (mean --verify accuracy)', 'val')
-    .option('--checkpoint-every <steps>', 'also checkpoint every n steps', nonNegativeInt('--checkpoint-every'), 0)
     .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
@@ -85,13 +51,7 @@ export function registerTrain(program: Command): void {
       const sets = verifyPaths.length ? await loadVerificationSets(verifyPaths, sources.train.sampleShape) : undefined;
       const imageNormalization = datasetNormalization(o.dataset);
       const epochHook = sets && verificationHook(sets, { selects: o.selectBy === 'verify', imageNormalization: imageNormalization ?? 'unit' });
-      const config: TrainConfig = {
-        loss: o.loss, queueSize: o.queueSize, compensate: o.compensate, scale: o.scale, margin: o.margin,
-        model: o.model ?? (sources.train.sampleShape.length === 1 ? 'mlp' : 'small-cnn'), hidden: o.hidden, embeddingDim: o.embeddingSize,
-        epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, headLr: o.headLr, optimizer: o.optimizer, weightDecay: o.weightDecay,
-        momentum: o.momentum, milestones: o.lrDecayEpochs, gamma: o.lrDecayGamma, seed: o.seed, evalKs: o.recall, checkpointEvery: o.checkpointEvery,
-      };
-      validateTrainConfig(config);
+      const config = trainConfigOf(o, sources.train.sampleShape.length === 1 ? 'mlp' : 'small-cnn');
       // the folder is taken only once the options and data are known good
       const runDir = o.resume ?? o.out;
       const runConfig = resolvedOptions(cmd, ['out', 'resume', 'overwrite']);

@@ -1,6 +1,7 @@
 import { FeatureQueue } from './feature-queue.js';
 import { marginLoss } from './margin-loss.js';
 import type { MarginOptions } from './margin.js';
+import { marginNamed } from './margins.js';
 
 export interface BroadFaceOptions extends MarginOptions {
   queueSize: number;
@@ -28,17 +29,20 @@ export interface BroadFaceStep {
 }
 
 /**
- * The BroadFace head. Each step computes both losses with the queue from before the step, then
+ * The BroadFace queue on any margin head (BroadFace itself is ArcFace's). Each step computes both losses with the queue from before the step, then
  * enqueues the batch (raw embeddings, labels and the pre-update W rows of those labels).
  * Compensation ê = e + (‖e‖/‖p‖)(W_now[y] − p) is recomputed from the stored e and p every step and
  * never written back, as in the reference. A zero-norm snapshot gives no compensation where the
- * reference divides by zero.
+ * reference divides by zero. With K sub-centres per class, a queued row's proxy is the sub-centre
+ * nearest to it when enqueued, and compensation follows that sub-centre's drift.
  */
 export class BroadFaceHead {
   readonly queue: FeatureQueue;
+  private readonly subCenters: number;
 
   constructor(readonly numClasses: number, readonly dim: number, readonly o: BroadFaceOptions) {
     this.queue = new FeatureQueue(o.queueSize, dim);
+    this.subCenters = marginNamed(o.kind).subCenters ?? 1;
   }
 
   step(embedding: Float32Array, labels: Int32Array, weight: Float32Array): BroadFaceStep {
@@ -59,7 +63,7 @@ export class BroadFaceHead {
       { x: broadInput, labels: broadLabels, n: Q + B, weight, numClasses: this.numClasses, dim: d },
       { ...common, wantGradX: false, wantGradW: true },
     );
-    this.queue.push(embedding, labels, weight);
+    this.queue.push(embedding, labels, weight, this.subCenters > 1 ? this.nearestSubCenters(embedding, labels, weight) : labels);
     return {
       loss: batch.loss + broad.loss,
       batchLoss: batch.loss,
@@ -77,8 +81,8 @@ export class BroadFaceHead {
     const d = this.dim;
     for (let i = 0; i < q.length; i++) {
       const s = q.slot(i);
-      const y = q.labels[s];
-      labelsOut[i] = y;
+      labelsOut[i] = q.labels[s];
+      const w = q.proxyRows[s];
       const f = q.features.subarray(s * d, (s + 1) * d);
       const row = out.subarray(i * d, (i + 1) * d);
       row.set(f);
@@ -88,7 +92,23 @@ export class BroadFaceHead {
       for (let j = 0; j < d; j++) { ff += f[j] * f[j]; pp += p[j] * p[j]; }
       if (pp === 0) continue;
       const ratio = Math.sqrt(ff) / Math.sqrt(pp);
-      for (let j = 0; j < d; j++) row[j] += ratio * (weight[y * d + j] - p[j]);
+      for (let j = 0; j < d; j++) row[j] += ratio * (weight[w * d + j] - p[j]);
     }
+  }
+
+  /** Per row, the W row (c·K + k) of its class's sub-centre with the largest cosine. */
+  private nearestSubCenters(embedding: Float32Array, labels: Int32Array, weight: Float32Array): Int32Array {
+    const d = this.dim, K = this.subCenters;
+    return Int32Array.from(labels, (y, i) => {
+      const e = embedding.subarray(i * d, (i + 1) * d);
+      let best = y * K, bestCos = -Infinity;
+      for (let r = y * K; r < (y + 1) * K; r++) {
+        let dot = 0, ww = 0;
+        for (let j = 0; j < d; j++) { dot += e[j] * weight[r * d + j]; ww += weight[r * d + j] ** 2; }
+        const cos = ww > 0 ? dot / Math.sqrt(ww) : -Infinity;
+        if (cos > bestCos) { bestCos = cos; best = r; }
+      }
+      return best;
+    });
   }
 }

@@ -1,30 +1,29 @@
-/** Which angular margin the head applies to the target logit. */
-export type MarginKind = 'arcface' | 'cosface';
+/**
+ * A margin head is defined by the one thing that differs between ArcFace, CosFace and their kin: how
+ * the target class's cosine becomes its logit (pytorch-metric-learning's overridden hook,
+ * arcface_torch's (m1, m2, m3) tuple). The softmax cross-entropy, its gradients and the BroadFace
+ * queue are shared (margin-loss.ts, broadface.ts). Margins are registered by name in margins.ts.
+ */
+export interface MarginDefinition {
+  /** its name in messages ("ArcFace") */
+  title: string;
+  /** m when --margin is not given */
+  defaultMargin: number;
+  /** margins meaningful for it: lo ≤ m < hi, and how to write hi in a message */
+  validMargin: { lo: number; hi: number; hiText?: string };
+  /** sub-centres per class (W then has C×K rows, row c·K + k); 1 when absent */
+  subCenters?: number;
+  /** the target logit before scaling, its derivative by the cosine, and whether a fallback branch was taken */
+  target(cos: number, margin: number): { phi: number; dphi: number; fallback?: boolean };
+}
+
+/** A margin head's name in the registry (arcface, cosface, subcenter-arcface, or one registered later). */
+export type MarginKind = string;
 
 export interface MarginOptions {
   kind: MarginKind;
   /** logit scale s (64 in the BroadFace reference) */
   scale: number;
-  /** m: additive angle (ArcFace, 0.5) or additive cosine (CosFace, 0.35) */
+  /** m: e.g. additive angle (ArcFace, 0.5) or additive cosine (CosFace, 0.35) */
   margin: number;
-}
-
-/**
- * The target logit before scaling and its derivative with respect to the target cosine.
- * ArcFace follows the reference's non-easy-margin form: cos(θ+m) = cos·cos m − sin·sin m while
- * cos > cos(π−m), otherwise cos − m·sin(π−m).
- * Deviation from the reference: sin = sqrt(1 − cos²) is taken of cos clamped to [−1, 1], and the
- * derivative's 1/sin is capped at 1e6, so a row parallel to its class weight gives a finite loss and
- * gradient where the original gives NaN (broadface.md pitfall 4).
- */
-export function targetLogit(cos: number, o: MarginOptions): { phi: number; dphi: number; fallback: boolean } {
-  if (o.kind === 'cosface') return { phi: cos - o.margin, dphi: 1, fallback: false };
-  const cosM = Math.cos(o.margin);
-  const sinM = Math.sin(o.margin);
-  if (cos > Math.cos(Math.PI - o.margin)) {
-    const c = Math.min(1, Math.max(-1, cos));
-    const sine = Math.sqrt(1 - c * c);
-    return { phi: cos * cosM - sine * sinM, dphi: cosM + (c * sinM) / Math.max(sine, 1e-6), fallback: false };
-  }
-  return { phi: cos - Math.sin(Math.PI - o.margin) * o.margin, dphi: 1, fallback: true };
 }

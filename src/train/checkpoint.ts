@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ImageNormalization } from '../data/images/normalization.js';
 import { join } from 'node:path';
 import { readJsonFile, writeFileAtomic } from '../data/files/index.js';
+import type { QueueSnapshot } from '../heads/feature-queue.js';
 
 /**
  * Everything a run needs to continue exactly: model parameters, each head's W and BroadFace queue,
@@ -21,7 +22,7 @@ export interface Checkpoint {
   rng: { state: number; spareNormal?: number };
   params: Record<string, { shape: number[]; data: Float32Array }>;
   /** per classifier head: W and the BroadFace queue (empty without one) */
-  heads: { weight: Float32Array; queue: { features: Float32Array; proxies: Float32Array; labels: Int32Array } }[];
+  heads: { weight: Float32Array; queue: QueueSnapshot }[];
   optimizer: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> };
   metricsLines: number;
   history: Record<string, unknown>[];

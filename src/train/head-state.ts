@@ -1,25 +1,29 @@
 import { BroadFaceHead } from '../heads/broadface.js';
 import { marginLoss } from '../heads/margin-loss.js';
+import type { MarginOptions } from '../heads/margin.js';
+import { marginNamed, resolveLoss } from '../heads/margins.js';
 import { xavierUniform } from '../models/embedding-model.js';
 import type { Random } from '../data/random.js';
 import type { TrainConfig } from './config.js';
 
-export interface MarginSettings { kind: 'arcface' | 'cosface'; scale: number; margin: number }
-
-function marginSettings(c: TrainConfig): MarginSettings {
-  return { kind: c.loss === 'cosface' ? 'cosface' : 'arcface', scale: c.scale, margin: c.margin ?? (c.loss === 'cosface' ? 0.35 : 0.5) };
+/** The margin head of a config: its registered margin, the scale, and m (the margin's default when not given). */
+export function marginOptionsOf(c: TrainConfig): MarginOptions {
+  const { margin } = resolveLoss(c.loss);
+  return { kind: margin, scale: c.scale, margin: c.margin ?? marginNamed(margin).defaultMargin };
 }
 
-/** One classifier head: its class weights W (C×d), and the BroadFace queue when the loss has one. */
+/** One classifier head: its class weights W (C×d, or C·K×d with K sub-centres), and the BroadFace queue when it has one. */
 export class ClassifierHead {
   readonly weight: Float32Array;
   readonly broadFace?: BroadFaceHead;
-  private readonly margin: MarginSettings;
+  private readonly margin: MarginOptions;
 
   constructor(readonly numClasses: number, readonly dim: number, c: TrainConfig, rng: Random) {
-    this.weight = xavierUniform(dim, numClasses, numClasses * dim, () => rng.next());
-    const m = marginSettings(c);
-    if (c.loss === 'broadface') this.broadFace = new BroadFaceHead(numClasses, dim, { ...m, queueSize: c.queueSize, compensate: c.compensate });
+    const m = marginOptionsOf(c);
+    const rows = numClasses * (marginNamed(m.kind).subCenters ?? 1);
+    this.weight = xavierUniform(dim, rows, rows * dim, () => rng.next());
+    // the queue is an option of any margin; `--loss broadface` has it always on
+    if (resolveLoss(c.loss).queue || c.queueSize > 0) this.broadFace = new BroadFaceHead(numClasses, dim, { ...m, queueSize: c.queueSize, compensate: c.compensate });
     this.margin = m;
   }
 

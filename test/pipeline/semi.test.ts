@@ -51,6 +51,22 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   assert.ok(ev.before['recall@1'] > 20, `supervised Recall@1 ${ev.before['recall@1']}`);
 });
 
+test('facet semi records its options under their flag names in config.json, and --config RUN/config.json reproduces the run', () => {
+  assert.equal(res.status, 0, res.stderr);
+  const config = json('config.json');
+  assert.equal(config.dataset, `features:${join(dir, 'f.npy')}`);
+  assert.equal(config['batch-size'], 64);
+  assert.deepEqual(config['naan-k-hops'], [10, 5]);
+  // the training flags are facet train's, with the same defaults
+  assert.equal(config.scale, 32);
+  assert.equal(config['val-fraction'], 0.1);
+  assert.ok(!('out' in config) && !('train' in config));
+  const again = join(dir, 'from-config');
+  const r = facet('semi', '--config', join(out, 'config.json'), '--out', again);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(again, 'evaluation.json'), 'utf8')), json('evaluation.json'));
+});
+
 test('facet semi into a finished run folder is refused (no stage redone); --resume of a finished loop only redoes the report', () => {
   const again = facet('semi', ...semiArgs, '--out', out);
   assert.equal(again.status, 1);

@@ -100,13 +100,28 @@ test('train refuses, before training, options that do not fit the data, naming t
   const own = facet('train', '--dataset', `features:${f}`, '--labels', join(dir, 'own.meta'), ...small, '--out', join(dir, 'own'));
   assert.equal(own.status, 0, own.stderr);
   assert.match(own.stderr, /warning: .*every training row is its own class/);
-  assert.match(own.stderr, /warning: --val-fraction 0\.2: every validation class has one sample/);
+  assert.match(own.stderr, /warning: --val-fraction 0\.1: every validation class has one sample/);
+});
+
+test('--loss takes every registered margin, and --queue-size [--compensate] puts the BroadFace queue on any of them', (t) => {
+  const dir = tempDir(t);
+  const { f, l } = dataset(dir, 60, 6, 6);
+  for (const loss of ['cosface', 'subcenter-arcface']) {
+    const run = join(dir, loss);
+    const r = facet('train', '--dataset', `features:${f}`, '--labels', l, ...small, '--loss', loss, '--queue-size', '30', '--compensate', '--out', run);
+    assert.equal(r.status, 0, r.stderr);
+    const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((x) => JSON.parse(x)).filter((x) => x.kind === 'step');
+    assert.ok(steps.at(-1).queue > 0 && steps.at(-1).broadLoss > 0, `${loss}: the queue is used`);
+  }
+  const bad = facet('train', '--dataset', `features:${f}`, '--labels', l, ...small, '--loss', 'triplet', '--out', join(dir, 'x'));
+  assert.match(bad.stderr, /--loss: must be one of arcface, cosface, subcenter-arcface, broadface, got "triplet"/);
 });
 
 test('margins outside their meaningful range are refused by name', () => {
-  const check = (loss: 'arcface' | 'cosface' | 'broadface', margin: number) => () => validateTrainConfig({ ...defaultTrainConfig, loss, margin });
+  const check = (loss: 'arcface' | 'cosface' | 'broadface' | 'subcenter-arcface', margin: number) => () => validateTrainConfig({ ...defaultTrainConfig, loss, margin });
   assert.throws(check('arcface', -1), /--margin: -1: ArcFace margins are meaningful in \[0, π\/2/);
   assert.throws(check('broadface', 1.6), /--margin: 1\.6: ArcFace margins/);
   assert.throws(check('cosface', 1.2), /--margin: 1\.2: CosFace margins are meaningful in \[0, 1\)/);
+  assert.throws(check('subcenter-arcface', 1.6), /--margin: 1\.6: sub-center ArcFace margins/);
   for (const [loss, m] of [['arcface', 0], ['arcface', 1.5], ['cosface', 0.35], ['broadface', 0.5]] as const) assert.doesNotThrow(check(loss, m));
 });

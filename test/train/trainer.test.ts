@@ -65,8 +65,9 @@ test('bad configs and labels get errors naming the option', async () => {
   const data = clusters(3, 4, 5, 3);
   const run = (config: Partial<TrainConfig>, numClasses = 3) => train({ runDir: tmp(), config: { ...small, ...config }, train: data, numClasses });
   await assert.rejects(run({ loss: 'broadface', queueSize: -1 }), /--queue-size: must be a non-negative integer, got -1/);
-  await assert.rejects(run({ loss: 'arcface', queueSize: 10 }), /--queue-size: needs --loss broadface/);
-  await assert.rejects(run({ loss: 'triplet' as never }), /--loss: must be one of arcface, cosface, broadface/);
+  // the queue is an option of every margin; compensation needs a queue
+  await assert.rejects(run({ loss: 'cosface', compensate: true }), /--compensate: compensates queued embeddings: needs --queue-size N > 0/);
+  await assert.rejects(run({ loss: 'triplet' as never }), /--loss: must be one of arcface, cosface, subcenter-arcface, .*broadface/);
   await assert.rejects(run({}, 2), /training label 2 of sample 2 is outside the head's classes 0…1/);
   const dir = tmp();
   await train({ runDir: dir, config: { ...small, epochs: 1 }, train: data, numClasses: 3 });

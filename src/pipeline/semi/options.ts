@@ -40,4 +40,6 @@ export interface SemiOptions {
   from?: SemiStage;
   /** continue where the run stopped: at the first unfinished stage, its training from its checkpoint (after Ctrl-C) */
   resume: boolean;
+  /** what config.json records (facet semi/demo: the options under their flag names, which --config reads back); default these options */
+  runConfig?: Record<string, unknown>;
 }

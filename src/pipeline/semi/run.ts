@@ -20,7 +20,7 @@ export async function runSemi(o: SemiOptions, title = 'facet semi: semi-supervis
   if (o.from !== undefined && !SEMI_STAGES.includes(o.from)) throw new Error(`--from: one of ${SEMI_STAGES.join(', ')}, got "${o.from}"`);
   const finished = finishedStages(o.out);
   const from = o.from ?? (o.resume ? SEMI_STAGES.find((s) => !finished.includes(s)) ?? 'report' : 'split');
-  const run = new RunFolder(o.out, { command: 'semi', ...o, from });
+  const run = new RunFolder(o.out, o.runConfig ?? { command: 'semi', ...o, from });
   const c = new SemiContext({ ...o, from }, run);
   // stages from `from` on are redone, so they are no longer finished
   const done = finished.filter((s) => SEMI_STAGES.indexOf(s) < SEMI_STAGES.indexOf(from));
