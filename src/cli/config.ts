@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Command, Option } from 'commander';
 import { fsError } from '../data/files/index.js';
@@ -63,16 +64,36 @@ function configValue(opt: Option, value: unknown, previous: unknown, where: stri
  * override it. Unknown keys and wrong types are errors naming the key and the file; `environment` (what a
  * run folder records about the machine) is skipped, so a loop's config.json is read back as it is.
  */
-export function applyConfig(cmd: Command, path: string): void {
-  const known = new Map(cmd.options.map((o) => [o.attributeName(), o]));
+export function applyConfig(cmd: Command, path: string, o: { onlyUnset?: boolean } = {}): void {
+  const known = new Map(cmd.options.map((opt) => [opt.attributeName(), opt]));
   for (const [rawKey, value] of Object.entries(readConfigFile(path))) {
     // a run folder's config.json also records the machine it ran on: no option
     if (rawKey === 'environment') continue;
     const key = optionKey(rawKey);
     const opt = known.get(key);
     if (!opt) throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
+    const source = cmd.getOptionValueSource(key);
+    if (o.onlyUnset && source !== undefined && source !== 'default') continue;
     cmd.setOptionValueWithSource(key, configValue(opt, value, cmd.getOptionValue(key), `config ${path}: "${rawKey}"`), 'config');
   }
+}
+
+/**
+ * `--resume RUN`: the options not given on the command line (nor by --config) come from the run's own
+ * config.json, so the run continues with its settings whatever today's defaults are. A config.json of
+ * an older facet (internal names, not flags) is not read: the checkpoint's check of the settings that
+ * must match still guards the resume.
+ */
+export function resumeWithRunConfig(cmd: Command, runDir: string): void {
+  const path = join(runDir, 'config.json');
+  if (!existsSync(path)) return;
+  const known = new Set(cmd.options.map((opt) => opt.attributeName()));
+  const keys = Object.keys(readConfigFile(path)).filter((k) => k !== 'environment');
+  if (keys.some((k) => !known.has(optionKey(k)))) {
+    process.stderr.write(`note: ${path} was written by an older facet (not flag names): give the run's options on the command line\n`);
+    return;
+  }
+  applyConfig(cmd, path, { onlyUnset: true });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { datasetNormalization } from '../data/datasets/index.js';
 import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
-import { resolvedOptions } from './config.js';
+import { resolvedOptions, resumeWithRunConfig } from './config.js';
 import { pathList, positiveInt } from './parse.js';
 import { addTrainingFlags, trainConfigOf, type TrainingFlagValues } from './training-flags.js';
 import type { TrainConfig } from '../train/config.js';
@@ -41,6 +41,7 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'run folder', 'runs/train')
     .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
     .action(async (o: TrainCliOptions, cmd: Command) => {
+      if (o.resume !== undefined) resumeWithRunConfig(cmd, o.resume);
       if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
       const verifyPaths = o.verify ?? [];
       if (o.selectBy === 'verify' && verifyPaths.length === 0) throw new Error('--select-by verify needs --verify FILES');

@@ -58,6 +58,14 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   const again = facet('train', ...args, '--resume', run);
   assert.equal(again.status, 0, again.stderr);
   assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, lines.length);
+  // --resume with only the data and a new epoch count: the run's own settings (config.json) fill the rest,
+  // not today's defaults (loss arcface, lr 1e-3, … would be refused by the checkpoint or change the run)
+  const longer = facet('train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--epochs', '3', '--backend', 'cpu', '--resume', run);
+  assert.equal(longer.status, 0, longer.stderr);
+  const third = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step' && l.epoch === 3);
+  assert.equal(third.length, 4);
+  assert.ok(third.every((l) => l.lr === 1e-2 && l.queue > 0), JSON.stringify(third[0]));
+  assert.equal(JSON.parse(readFileSync(join(run, 'config.json'), 'utf8')).lr, 1e-2);
 });
 
 test('facet train: unknown dataset and negative queue size are refused with the option named', () => {
