@@ -10,7 +10,7 @@ import { loadCheckpoint } from '../models/naan/checkpoint.js';
 import { NAAN_PROPAGATION } from '../cluster/propagation.js';
 import { naanScorer } from '../cluster/naan-scorer.js';
 import { labelByPropagation, labellingSettings, writeLabelling } from '../cluster/label-by-propagation.js';
-import { writeClusterReport } from '../cluster/cluster-report.js';
+import { writeClusterReport } from '../cluster/labelling-report-html.js';
 
 const pair = (flag: string) => (v: string): [number, number] => {
   const xs = intList(flag)(v);

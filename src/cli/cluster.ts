@@ -6,9 +6,9 @@ import { clusterBaseline, tuneThreshold } from '../cluster/baselines.js';
 import { clusterer, clustererNames, clusterers } from '../cluster/clusterers.js';
 import { THRESHOLD_GRID } from '../cluster/threshold.js';
 import { CDP_PROPAGATION } from '../cluster/propagation.js';
-import { pseudoLabelReport, writePseudoLabels } from '../cluster/pseudo-labels.js';
+import { pseudoLabelReport, writePseudoLabels } from '../cluster/labelling-files.js';
 import { registerNaanCommands } from './cluster-naan.js';
-import { writeClusterReport } from '../cluster/cluster-report.js';
+import { writeClusterReport } from '../cluster/labelling-report-html.js';
 
 interface BaselineCliOptions {
   method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string; overwrite: boolean;

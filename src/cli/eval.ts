@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { readFeatures, readLabels, readVerificationBin, writeFileAtomic } from '../data/files/index.js';
 import { progress } from '../report/progress.js';
 import { intList, positiveInt } from './parse.js';
-import { clusteringMetrics } from '../eval/clustering.js';
+import { clusteringMetrics } from '../eval/clustering-metrics.js';
 import { DEFAULT_KS, evaluateRetrieval, type EmbeddingMatrix } from '../eval/retrieval.js';
 import { evaluateVerification, DEFAULT_FARS } from '../eval/verification.js';
 import { readPairs } from '../eval/pairs-file.js';

@@ -3,7 +3,7 @@ import { knnEdges } from './knn-edges.js';
 import { THRESHOLD_GRID } from './threshold.js';
 import { clusterer, graphClusterer } from './clusterers.js';
 import type { ClusterOptions } from './clusterer.js';
-import { clusteringMetrics } from '../eval/clustering.js';
+import { clusteringMetrics } from '../eval/clustering-metrics.js';
 
 /**
  * Runs a registered clusterer, the path `facet cluster baseline` takes. Graph methods read cosine

@@ -3,7 +3,7 @@ import { writeNpy, type KnnGraph, type Matrix } from '../data/files/index.js';
 import type { EdgeScorer } from './edge-scorer.js';
 import type { ScoredEdges } from './knn-edges.js';
 import { propagate, type PropagationOptions, type PropagationResult } from './propagation.js';
-import { pseudoLabelReport, writePseudoLabels, type PseudoLabelReport } from './pseudo-labels.js';
+import { pseudoLabelReport, writePseudoLabels, type PseudoLabelReport } from './labelling-files.js';
 
 export interface Labelling {
   scorer: string;

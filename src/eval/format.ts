@@ -1,4 +1,4 @@
-import type { ClusteringMetrics } from './clustering.js';
+import type { ClusteringMetrics } from './clustering-metrics.js';
 import type { RetrievalMetrics } from './retrieval.js';
 import type { VerificationMetrics } from './verification.js';
 

@@ -1,4 +1,4 @@
-import { scoreClustering, pick, type ClusterScores } from './clustering.js';
+import { scoreClustering, pick, type ClusterScores } from './clustering-metrics.js';
 import { minus1AsSingletons, removeSingletons } from './unassigned.js';
 import { evaluateRetrieval, type EmbeddingMatrix } from './retrieval.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddingModel } from '../models/embedding-model.js';
 import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../nn/optimizer.js';
-import type { ClassifierHead } from './head-state.js';
+import type { ClassifierHead } from './classifier-head.js';
 
 /** One optimiser step on the model parameters (lr) and every head's W (headLr). */
 export function applyUpdate(model: EmbeddingModel, heads: ClassifierHead[], s: StepResult, lr: number, headLr: number, opt: OptimizerOptions, state: OptimizerState): void {

@@ -6,7 +6,7 @@ import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import type { BroadFaceHead } from '../heads/broadface.js';
 import type { EmbeddingModel } from '../models/embedding-model.js';
 import { buildModel } from './build-model.js';
-import { ClassifierHead } from './head-state.js';
+import { ClassifierHead } from './classifier-head.js';
 import { loadTorchvisionResnet } from '../models/torchvision-weights.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 import { validateTrainConfig, type TrainConfig } from './config.js';

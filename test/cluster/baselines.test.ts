@@ -8,7 +8,7 @@ import { readLabels } from '../../src/data/files/index.js';
 import { clusterBaseline } from '../../src/cluster/baselines.js';
 import { chineseWhispers } from '../../src/cluster/chinese-whispers.js';
 import { kMeans } from '../../src/cluster/kmeans.js';
-import { pseudoLabelReport, writePseudoLabels } from '../../src/cluster/pseudo-labels.js';
+import { pseudoLabelReport, writePseudoLabels } from '../../src/cluster/labelling-files.js';
 import { tempDir } from '../helpers/temp.js';
 
 // 40 well-separated identities, 600 images, 32-d: every method should recover them nearly perfectly

@@ -8,7 +8,7 @@ import { predictNaan } from '../../src/models/naan/predict.js';
 import { naanPropagation } from '../../src/cluster/propagation.js';
 import { clusterBaseline, tuneThreshold } from '../../src/cluster/baselines.js';
 import { graphClusterer } from '../../src/cluster/clusterers.js';
-import { clusteringMetrics } from '../../src/eval/clustering.js';
+import { clusteringMetrics } from '../../src/eval/clustering-metrics.js';
 
 before(async () => { await setupBackend('auto'); });
 

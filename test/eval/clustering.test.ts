@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusteringMetrics, scoreClustering } from '../../src/eval/clustering.js';
+import { clusteringMetrics, scoreClustering } from '../../src/eval/clustering-metrics.js';
 import { minus1AsSingletons } from '../../src/eval/unassigned.js';
 
 test('-1 labels: each its own cluster by default, dropped with removeSingletons', () => {

@@ -1,6 +1,6 @@
 import { readLabels } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
-import type { PseudoLabelReport } from '../../cluster/pseudo-labels.js';
+import type { PseudoLabelReport } from '../../cluster/labelling-files.js';
 import { renderReport, type Block } from '../../report/html.js';
 import { barChart, lineChart, sizeHistogram } from '../../report/plots.js';
 import { thumbnail } from '../../report/thumbnail.js';

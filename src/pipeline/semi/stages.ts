@@ -11,7 +11,7 @@ import { naanScorer } from '../../cluster/naan-scorer.js';
 import { labelByPropagation, writeLabelling } from '../../cluster/label-by-propagation.js';
 import { graphClusterer } from '../../cluster/clusterers.js';
 import { THRESHOLD_GRID } from '../../cluster/threshold.js';
-import { clusteringMetrics } from '../../eval/clustering.js';
+import { clusteringMetrics } from '../../eval/clustering-metrics.js';
 import { denseLabels } from '../../eval/dense-labels.js';
 import { train } from '../../train/trainer.js';
 import { recallAtK } from '../../train/evaluate-recall.js';

@@ -3,8 +3,8 @@ import { writeFileAtomic } from '../data/files/index.js';
 import { renderReport, type Block } from '../report/html.js';
 import { lineChart, sizeHistogram } from '../report/plots.js';
 import { environment } from '../report/run-folder.js';
-import type { ClusteringMetrics } from '../eval/clustering.js';
-import type { PseudoLabelReport } from './pseudo-labels.js';
+import type { ClusteringMetrics } from '../eval/clustering-metrics.js';
+import type { PseudoLabelReport } from './labelling-files.js';
 
 export interface ClusterRun {
   /** 'naan' or a baseline method */

@@ -1,5 +1,5 @@
 import { contingency } from './contingency.js';
-import { bcubedScores, nmiScores, pairwiseScores, type PrecisionRecall } from './cluster-scores.js';
+import { bcubedScores, nmiScores, pairwiseScores, type PrecisionRecall } from './partition-scores.js';
 import { minus1AsSingletons, removeSingletons, UNASSIGNED } from './unassigned.js';
 import { checkLabels, checkSameLength } from './validate.js';
 

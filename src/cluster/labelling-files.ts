@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { makeDir, writeFileAtomic, writeLabels } from '../data/files/index.js';
-import { clusteringMetrics, type ClusteringMetrics } from '../eval/clustering.js';
+import { clusteringMetrics, type ClusteringMetrics } from '../eval/clustering-metrics.js';
 import { removeSingletons } from '../eval/unassigned.js';
 
 export interface PseudoLabelReport {
