@@ -8,7 +8,9 @@ import { jsonLines, trainingCurves } from '../../report/training-curves.js';
 import { environment } from '../../report/run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
-import type { Evaluation, PseudoAnalysis, SemiContext } from './stages.js';
+import type { SemiContext } from './stages/context.js';
+import type { Evaluation } from './stages/evaluate-stage.js';
+import type { PseudoAnalysis } from './stages/pseudo-labels-stage.js';
 
 /** The loop's headline numbers, as printed at the end and shown at the top of the report. */
 export interface SemiSummary {

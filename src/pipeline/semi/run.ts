@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { RunFolder } from '../../report/run-folder.js';
 import { SEMI_STAGES, type SemiOptions, type SemiStage } from './options.js';
 import { writeSemiReport, type SemiSummary } from './report.js';
-import { embedStage, evaluateStage, knnStage, naanStage, pseudoLabelStage, retrainStage, SemiContext, splitStage, supervisedStage } from './stages.js';
+import { SemiContext } from './stages/context.js';
+import { splitStage } from './stages/split-stage.js';
+import { supervisedStage } from './stages/supervised-stage.js';
+import { embedStage } from './stages/embed-stage.js';
+import { knnStage } from './stages/knn-stage.js';
+import { naanStage } from './stages/naan-stage.js';
+import { pseudoLabelStage } from './stages/pseudo-labels-stage.js';
+import { retrainStage } from './stages/retrain-stage.js';
+import { evaluateStage } from './stages/evaluate-stage.js';
 
 const RUNNERS: Record<Exclude<SemiStage, 'report'>, (c: SemiContext) => Promise<void>> = {
   split: splitStage, supervised: supervisedStage, embed: embedStage, knn: knnStage, naan: naanStage,

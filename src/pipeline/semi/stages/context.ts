@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { readFeatures, readJsonFile, readKnn, type KnnGraph, type Matrix } from '../../../data/files/index.js';
+import { InterruptedError } from '../../../train/interrupted.js';
+import { splitByClass } from '../../../train/samples.js';
+import type { RunFolder } from '../../../report/run-folder.js';
+import { splitData, type SemiData, type SemiSplit, type SourceData } from '../data.js';
+import { loadTrainingData } from '../../../train/load-dataset.js';
+import type { SemiOptions } from '../options.js';
+
+/** What every stage can reach: options, the run folder, and the split's data (read once, lazily). */
+export class SemiContext {
+  private source?: SourceData;
+  private data?: SemiData;
+  constructor(readonly o: SemiOptions, readonly run: RunFolder) {}
+
+  file(name: string): string {
+    return this.run.path(name);
+  }
+
+  /** a file an earlier stage wrote; a clear error naming the stage to run when it is missing */
+  input(name: string, stage: string): string {
+    const p = this.file(name);
+    if (!existsSync(p)) throw new Error(`${p} is missing: it is written by stage "${stage}" (run with --from ${stage})`);
+    return p;
+  }
+
+  json<T>(name: string, stage: string): T {
+    return readJsonFile<T>(this.input(name, stage));
+  }
+
+  /** the dataset, read once per run (a re-entered stage needs no earlier stage in memory) */
+  async dataset(): Promise<SourceData> {
+    this.source ??= await loadTrainingData(this.o.dataset, this.o);
+    return this.source;
+  }
+
+  async samples(): Promise<SemiData> {
+    this.data ??= splitData(await this.dataset(), this.json<SemiSplit>('split.json', 'split'));
+    return this.data;
+  }
+
+  /** the labelled samples the heads train on, and the class-disjoint validation carved from them */
+  async labelledTrainVal(): Promise<ReturnType<typeof splitByClass>> {
+    return splitByClass((await this.samples()).labelled, this.o.valFraction);
+  }
+}
+
+/** `--resume` continues the re-entered stage's training where its checkpoint left it */
+export function resuming(c: SemiContext, stage: 'supervised' | 'retrain' | 'naan', checkpoint = `${stage}/checkpoint.json`): boolean {
+  return c.o.resume && c.o.from === stage && existsSync(c.file(checkpoint));
+}
+
+/** A Ctrl-C during training: the trainer saved its checkpoint; the loop stops instead of going on with a partial model. */
+export function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain', interrupted: boolean): void {
+  if (interrupted) throw new InterruptedError(`stage ${stage} interrupted; its checkpoint is in ${c.file(stage)}: continue with --resume`);
+}
+
+export function readSplitGraph(c: SemiContext, name: string): { f: Matrix; g: KnnGraph } {
+  return { f: readFeatures(c.input(`embeddings/${name}.npy`, 'embed')), g: readKnn(c.input(`embeddings/${name}_knn.npz`, 'knn')) };
+}
