@@ -10,6 +10,7 @@ import { benchBroadFaceLoss } from './broadface-loss.js';
 import { benchImageLoading } from './image-loading.js';
 import { benchTrainStep } from './train-step.js';
 import { benchNaanEmbed, benchNaanEndToEnd, benchNaanTrainStep } from './naan.js';
+import { benchInsightfaceIo } from './insightface-io.js';
 
 export const benchmarks: Record<string, () => Promise<void>> = {
   sgemm: benchSgemm,
@@ -26,4 +27,5 @@ export const benchmarks: Record<string, () => Promise<void>> = {
   'naan-embed': benchNaanEmbed,
   'naan-e2e': benchNaanEndToEnd,
   'naan-train-step': benchNaanTrainStep,
+  'insightface-io': benchInsightfaceIo,
 };
