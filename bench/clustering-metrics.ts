@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '../src/data/random.js';
-import { clusteringMetrics, type ClusteringMetrics } from '../src/eval/clustering.js';
+import { clusteringMetrics, type ClusteringMetrics } from '../src/eval/clustering-metrics.js';
 import { benchDir, peakRssMB, recordResult, runPython, timeIt } from './harness.js';
 
 const n = Number(process.env.FACET_BENCH_ROWS ?? 5_210_000);

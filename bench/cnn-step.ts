@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../src/compute/backend.js';
 import { kernels, threads } from '../src/compute/index.js';
-import { BatchNormRelu, Conv2d, Linear, MaxPool2x2, Sequential, type Layer } from '../src/engine/index.js';
+import { BatchNormRelu, Conv2d, Linear, MaxPool2x2, Sequential, type Layer } from '../src/nn/index.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const channels = [1, 32, 64, 128];

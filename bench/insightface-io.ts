@@ -59,18 +59,24 @@ idx = [tuple(map(int, l.split('\\t'))) for l in open(root + '/rec/train.idx') if
 t = time.perf_counter()
 with open(root + '/rec/train.rec', 'rb') as f:
     data = f.read()
-    off = dict(idx)
-    head = off[0]
-    magic, lrec = struct.unpack('<II', data[head:head + 8])
-    flag, label, _, _ = struct.unpack('<IfQQ', data[head + 8:head + 32])
-    first, end = struct.unpack('<ff', data[head + 32:head + 40])
-    for key in range(int(first), int(end)):
-        o = off[key]
+def record(o):
+    # dmlc framing: a record split at an aligned magic number continues (cflag 1, 2) until its last part (3)
+    out = b''
+    while True:
         magic, lrec = struct.unpack('<II', data[o:o + 8])
-        n = lrec & ((1 << 29) - 1)
-        rec = data[o + 8:o + 8 + n]
-        flag, label, _, _ = struct.unpack('<IfQQ', rec[:24])
-        decode(rec[24 + 4 * flag:])
+        cflag, n = lrec >> 29, lrec & ((1 << 29) - 1)
+        out += data[o + 8:o + 8 + n]
+        o += 8 + ((n + 3) & ~3)
+        if cflag in (0, 3): return out
+        out += struct.pack('<I', 0xced7230a)
+off = dict(idx)
+flag, label, _, _ = struct.unpack('<IfQQ', record(off[0])[:24])
+first = struct.unpack('<f', record(off[0])[24:28])[0]
+# MXFaceDataset: the images are keys 1 .. label[0] - 1 of header record 0
+for key in range(1, int(first)):
+    rec = record(off[key])
+    flag, label, _, _ = struct.unpack('<IfQQ', rec[:24])
+    decode(rec[24 + 4 * flag:])
 rec_seconds = time.perf_counter() - t
 t = time.perf_counter()
 with open(root + '/pairs.bin', 'rb') as f:
@@ -79,8 +85,8 @@ for b in bins:
     np.asarray(Image.open(io.BytesIO(b)).convert('RGB'))
 bin_seconds = time.perf_counter() - t
 print(json.dumps({"rec": rec_seconds, "bin": bin_seconds, "version": PIL.__version__, "python": sys.version.split()[0]}))
-`, [dir]) as { rec: number; bin: number; version: string };
-  const peerName = `Python ${'3'} pickle/struct + Pillow ${peer.version} (Debian), one process`;
+`, [dir]) as { rec: number; bin: number; version: string; python: string };
+  const peerName = `Python ${peer.python} pickle/struct + Pillow ${peer.version} (Debian), one process`;
   recordResult({
     name: 'insightface-rec-read',
     sizes: { images: ds.items.length, image: '112x112 JPEG', output: '112x112x3 float32', batch },

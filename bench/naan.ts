@@ -11,7 +11,7 @@ import { trainNaan } from '../src/models/naan/train.js';
 import { predictNaan } from '../src/models/naan/predict.js';
 import { naanPropagation } from '../src/cluster/propagation.js';
 import { clusterBaseline, tuneThreshold } from '../src/cluster/baselines.js';
-import { clusteringMetrics } from '../src/eval/clustering.js';
+import { clusteringMetrics } from '../src/eval/clustering-metrics.js';
 import { benchDir, peakRssMB, recordResult, runPython, timeIt } from './harness.js';
 
 const D = 256, K1 = 20, K2 = 10;

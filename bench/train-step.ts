@@ -3,7 +3,7 @@ import { threads } from '../src/compute/index.js';
 import { Random } from '../src/data/random.js';
 import { smallCnnModel } from '../src/models/small-cnn.js';
 import { defaultTrainConfig } from '../src/train/config.js';
-import { ClassifierHead } from '../src/train/head-state.js';
+import { ClassifierHead } from '../src/train/classifier-head.js';
 import { applyUpdate, trainStep } from '../src/train/train-step.js';
 import { emptyOptimizerState } from '../src/nn/optimizer.js';
 import { recordResult, runPython, timeIt } from './harness.js';
