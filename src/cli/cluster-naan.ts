@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { withRunFolder } from '../data/files/index.js';
 import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from './parse.js';
-import { naanPredictProgress, naanTrainProgress, progress } from '../report/progress.js';
+import { naanPredictProgress, naanTrainProgress } from '../report/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
 import { trainNaan } from '../models/naan/train.js';
 import { loadCheckpoint } from '../models/naan/checkpoint.js';

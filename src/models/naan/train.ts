@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../../nn/optimizer.js';
-import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits, type NaanConfig, type NaanParams } from './model.js';
+import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits, type NaanParams } from './model.js';
 import { knnPairs, pairTargets } from './pairs.js';
 import { loadCheckpoint, paramsOf, saveCheckpoint, type NaanCheckpoint, type NaanTrainState } from './checkpoint.js';
 
