@@ -1,5 +1,6 @@
 import { firstZeroRow, readFeatures, readLabels } from '../data/files/index.js';
-import { DATASET_NAMES, DATASETS, datasetKind, openDataset } from '../data/datasets/index.js';
+import { DATASET_NAMES, datasetKind, indexDataset, openDataset } from '../data/datasets/index.js';
+import { progress } from '../report/progress.js';
 import { datasetSource } from './dataset-source.js';
 import { splitByClass, withoutUnlabelled, type SampleSource, type Samples } from './samples.js';
 
@@ -41,7 +42,41 @@ export async function loadTrainingData(dataset: string, o: { root?: string; labe
   if (!streams(dataset)) {
     throw new Error(`--dataset: unknown dataset "${dataset}": expected one of ${[...DATASET_NAMES, 'features:PATH'].join(', ')}`);
   }
-  throw new Error(`--dataset: ${dataset} streams its images from disk; this step needs ${DATASETS.filter((k) => k.storage === 'memory').map((k) => k.name).join(', ')} or features:PATH (with --labels): embed the images first (facet embed)`);
+  return decodedWhole(dataset, o);
+}
+
+/** the most a streamed set may take decoded in memory (float32 inputs) for the steps that hold it whole */
+export const DECODED_LIMIT_BYTES = 4 * 2 ** 30;
+
+/**
+ * An image set that streams from disk (insightface:, folder:, SOP, …) decoded whole, in its evaluation
+ * transform, for the steps that hold their data in memory (the semi-supervised loop): its `train` split,
+ * and its `test` split when it has one. Class ids that are not numbers (folder names) are numbered in
+ * order of first appearance. A set larger than DECODED_LIMIT_BYTES decoded is refused with what to do.
+ */
+async function decodedWhole(dataset: string, o: { root?: string; imageSize?: number }): Promise<{ train: Samples; test?: Samples }> {
+  const sizes = o.imageSize && !dataset.startsWith('insightface:') ? { resize: Math.round((o.imageSize * 256) / 224), crop: o.imageSize } : undefined;
+  const index = indexDataset(dataset, o.root);
+  const decode = async (split: string): Promise<Samples> => {
+    const ds = openDataset(dataset, { root: o.root, split, sizes });
+    const per = ds.imageShape.reduce((a, b) => a * b, 1);
+    const bytes = ds.items.length * per * 4;
+    if (bytes > DECODED_LIMIT_BYTES) {
+      throw new Error(`--dataset ${dataset}: its ${split} split is ${ds.items.length} images of ${ds.imageShape.join('×')}, ${(bytes / 2 ** 30).toFixed(1)} GiB decoded, above the ${DECODED_LIMIT_BYTES / 2 ** 30} GiB this step holds in memory: embed it with facet embed and use features:PATH`);
+    }
+    const x = new Float32Array(ds.items.length * per);
+    const bar = progress(`decode ${split}`, ds.items.length, 'images');
+    for (let i = 0; i < ds.items.length; i += 256) {
+      const b = await ds.load(Int32Array.from({ length: Math.min(256, ds.items.length - i) }, (_, r) => i + r), { train: false });
+      x.set(b.x, i * per);
+      bar.update(i + b.labels.length);
+    }
+    bar.stop();
+    const numeric = ds.classIds.every((id) => Number.isInteger(Number(id)));
+    const labels = Int32Array.from(ds.items, (it) => (numeric ? Number(ds.classIds[it.label]) : it.label));
+    return { x, n: ds.items.length, sampleShape: ds.imageShape, labels };
+  };
+  return { train: await decode(index.trainSplit), test: 'test' in index.splits ? await decode('test') : undefined };
 }
 
 /** What `facet train` trains and evaluates on. */

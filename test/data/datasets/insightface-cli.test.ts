@@ -86,3 +86,28 @@ test('facet data pack → data check → train --dataset insightface:DIR runs a 
   assert.notEqual(notFolder.status, 0);
   assert.match(notFolder.stderr, /facet data pack packs image files \(folder:PATH\)/);
 });
+
+test('facet semi runs the loop on an insightface .rec set (decoded whole, in memory), classes by the records\' labels', async (t) => {
+  const dir = tempDir('if-semi');
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // 30 identities × 6 photos of 16×16: each identity a colour, each photo a brightness
+  for (let c = 0; c < 30; c++) {
+    for (let i = 0; i < 6; i++) {
+      const path = join(dir, 'photos', `p${String(c).padStart(2, '0')}`, `${i}.jpg`);
+      mkdirSync(join(path, '..'), { recursive: true });
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: (c * 37) % 256, g: (c * 91) % 256, b: 40 * i } } }).jpeg().toFile(path);
+    }
+  }
+  const rec = join(dir, 'rec');
+  assert.equal(facet('data', 'pack', `folder:${join(dir, 'photos')}`, '--out', rec, '--image-size', '16').status, 0);
+  const run = join(dir, 'run');
+  const semi = facet('semi', '--dataset', `insightface:${rec}`, '--labelled-fraction', '0.4', '--test-fraction', '0.3', '--epochs', '1', '--batch-size', '16',
+    '--embedding-size', '8', '--knn-k', '5', '--naan-sample-hops', '4', '--scorer', 'cosine', '--backend', 'cpu', '--out', run);
+  assert.equal(semi.status, 0, semi.stderr);
+  const split = JSON.parse(readFileSync(join(run, 'split.json'), 'utf8'));
+  assert.equal(split.labelledClasses + split.unlabelledClasses + split.testClasses, 30);
+  assert.equal(split.labelledRows.length + split.unlabelledRows.length + split.testRows.length, 180);
+  const evaluation = JSON.parse(readFileSync(join(run, 'evaluation.json'), 'utf8'));
+  assert.equal(evaluation.testImages, split.testRows.length);
+  assert.ok(evaluation.before['recall@1'] >= 0 && evaluation.after['recall@1'] >= 0);
+});
