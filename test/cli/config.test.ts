@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { installConfigHooks, optionKey } from '../../src/cli/config.js';
 import { intList, positiveInt } from '../../src/cli/parse.js';
+import { tempDir } from '../helpers/temp.js';
 
 function program(seen: Record<string, unknown>[]): Command {
   const root = new Command('facet').option('--config <file>').exitOverride();
@@ -23,8 +23,7 @@ function program(seen: Record<string, unknown>[]): Command {
 }
 
 function withConfig(t: { after: (f: () => void) => void }, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-cfg-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-cfg-');
   const file = join(dir, 'run.yaml');
   writeFileSync(file, text);
   return file;

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { readFeatures, writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const { onnx } = onnxProto;
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {
@@ -15,8 +15,7 @@ const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot,
 });
 
 test('facet export of a trained run, then facet embed --onnx gives facet embed --run\'s .npy; bad options are refused by name', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-export-cli-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-export-cli-');
   const r = new Random(8);
   const n = 90, d = 6;
   writeFeatures(join(dir, 'f.npy'), { data: Float32Array.from({ length: n * d }, () => r.normal()), rows: n, cols: d });

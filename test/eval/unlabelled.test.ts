@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { evaluateRetrieval } from '../../src/eval/retrieval.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args],
   { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
@@ -34,8 +33,7 @@ test('retrieval: −1 rows are neither queries nor gallery items, and are counte
 });
 
 test('facet eval retrieval reports ignored −1 rows, and refuses all-zero rows and a K past the labelled rows, naming them', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-unlabelled-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-unlabelled-');
   writeFeatures(join(dir, 'e.npy'), { data, rows: n, cols: d });
   writeLabels(join(dir, 'l.meta'), labels);
   const r = facet('eval', 'retrieval', '--embeddings', join(dir, 'e.npy'), '--labels', join(dir, 'l.meta'), '--k', '1', '--json');

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { readFeatures, writeNpz } from '../../src/data/files/index.js';
@@ -17,6 +16,7 @@ import { loadVerificationSet, modelInput } from '../../src/train/verification-se
 import { loadVerificationSets } from '../../src/train/verify-hook.js';
 import { checkPage, haveChromium } from '../helpers/browser.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {
   encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' },
@@ -56,8 +56,7 @@ const png = (px: Uint8Array, size = S) => sharp(Buffer.from(px), { raw: { width:
   .resize(size, size, { kernel: 'nearest' }).png().toBuffer().then((b) => new Uint8Array(b));
 
 test('facet train --verify and facet eval verification --bin: the accuracy of the run\'s own embeddings, the flip rule, per-epoch entries, the report plot', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-vbin-e2e-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-vbin-e2e-');
   const { testImages, issame } = glyphs(dir);
   const bin = join(dir, 'glyph_pairs.bin');
   writeVerificationBin(bin, await Promise.all(testImages.map((im) => png(im))), issame);

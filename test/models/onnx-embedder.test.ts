@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { Random } from '../../src/data/random.js';
 import { openOnnxEmbedder } from '../../src/models/onnx-embedder.js';
+import { tempDir } from '../helpers/temp.js';
 
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -50,8 +50,7 @@ function direct(img: (y: number, x: number, c: number) => number, filter: Float3
 }
 
 test('a foreign NCHW model embeds facet\'s NHWC images (transposed), grey ones with the channel repeated, with a fixed batch size too', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-onnx-emb-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-onnx-emb-');
   const r = new Random(5);
   const filter = Float32Array.from({ length: 54 }, () => r.normal()), w = Float32Array.from({ length: 128 }, () => r.normal());
   const n = 3;
@@ -75,8 +74,7 @@ test('a foreign NCHW model embeds facet\'s NHWC images (transposed), grey ones w
 });
 
 test('an image size the model does not take, a wrong channel count, features for an image model and a file that is not ONNX are refused clearly', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-onnx-emb-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-onnx-emb-');
   const file = join(dir, 'model.onnx');
   writeFileSync(file, nchwModel(new Float32Array(54), new Float32Array(128), 'N'));
   const shapes = /model\.onnx: the model's input data \[N, 3, 6, 6\] does not fit the data's samples \[8, 8, 3\] \(NCHW model; images are not resized\)/;

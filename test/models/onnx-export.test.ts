@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
@@ -13,6 +12,7 @@ import { exportOnnx } from '../../src/models/onnx/export.js';
 import { openOnnxEmbedder } from '../../src/models/onnx-embedder.js';
 import { buildModel } from '../../src/train/build-model.js';
 import { defaultTrainConfig, type ModelKind } from '../../src/train/config.js';
+import { tempDir } from '../helpers/temp.js';
 
 const { onnx } = onnxProto;
 await setupBackend('cpu');
@@ -44,8 +44,7 @@ const cases: { kind: ModelKind; shape: number[] }[] = [
 
 for (const { kind, shape } of cases) {
   test(`ONNX export of ${kind} [${shape}] runs in onnxruntime and gives facet's embed() (BatchNorm in eval mode, any batch size)`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'facet-onnx-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir('facet-onnx-');
     const r = new Random(11);
     const m = buildModel({ ...defaultTrainConfig, model: kind, hidden: [9, 5], embeddingDim: 6 }, shape, r);
     randomiseState(m, r);
@@ -80,8 +79,7 @@ for (const { kind, shape } of cases) {
 }
 
 test('the embedder chunks a large batch (more rows than one onnxruntime call takes)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-onnx-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-onnx-');
   const r = new Random(3);
   const m = buildModel({ ...defaultTrainConfig, model: 'mlp', hidden: [4], embeddingDim: 3 }, [5], r);
   randomiseState(m, r);

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { makeSplit } from '../../src/pipeline/semi/data.js';
 import type { SemiOptions } from '../../src/pipeline/semi/options.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
 
@@ -24,8 +24,7 @@ test('semi split: −1 rows are in no part and are counted', () => {
 });
 
 test('facet semi checks --knn-k and --naan-sample-hops before the first expensive step, naming both', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-semi-input-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-semi-input-');
   const n = 200, d = 4;
   writeFeatures(join(dir, 'f.bin'), { data: Float32Array.from({ length: n * d }, (_, i) => Math.sin(i)), rows: n, cols: d });
   writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 20));

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFeatures, writeFeatures, writeLabels, writeNpz } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { defaultTrainConfig, validateTrainConfig } from '../../src/train/config.js';
 import { repoRoot } from '../helpers/golden.js';
+import { tempDir } from '../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {
   encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' },
@@ -23,16 +23,11 @@ function dataset(dir: string, n: number, d: number, classes: number, labelOf = (
   return { f, l };
 }
 
-function tempDir(t: { after: (f: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-train-input-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 const small = ['--epochs', '1', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4', '--backend', 'cpu'];
 
 test('a run\'s config.json fed back with --config reproduces the run', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-train-input-');
   const { f, l } = dataset(dir, 60, 6, 6);
   const a = facet('train', '--dataset', `features:${f}`, '--labels', l, ...small, '--hidden', '8', '--recall', '1,2', '--out', join(dir, 'A'));
   assert.equal(a.status, 0, a.stderr);
@@ -50,7 +45,7 @@ test('a run\'s config.json fed back with --config reproduces the run', (t) => {
 });
 
 test('train: −1 rows are no class (counted and reported); a .bin trains with --dim, a two-array .npz with --key', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-train-input-');
   const { f, l } = dataset(dir, 60, 6, 6, (i) => (i % 10 === 9 ? -1 : i % 6));
   const r = facet('train', '--dataset', `features:${f}`, '--labels', l, ...small, '--val-fraction', '0', '--out', join(dir, 'A'));
   assert.equal(r.status, 0, r.stderr);
@@ -77,7 +72,7 @@ test('train: −1 rows are no class (counted and reported); a .bin trains with -
 });
 
 test('train refuses, before training, options that do not fit the data, naming the option and the limit', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-train-input-');
   const { f, l } = dataset(dir, 60, 6, 6);
   writeFeatures(join(dir, 'narrow.npy'), { data: new Float32Array(60 * 4).fill(1), rows: 60, cols: 4 });
   writeLabels(join(dir, 'one.meta'), new Int32Array(60));
@@ -104,7 +99,7 @@ test('train refuses, before training, options that do not fit the data, naming t
 });
 
 test('--loss takes every registered margin, and --queue-size [--compensate] puts the BroadFace queue on any of them', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-train-input-');
   const { f, l } = dataset(dir, 60, 6, 6);
   for (const loss of ['cosface', 'subcenter-arcface']) {
     const run = join(dir, loss);

@@ -1,19 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsError, makeDir, readFeatures, readJsonFile, readLabels, writeFileAtomic } from '../../../src/data/files/index.js';
 import { loadCheckpoint } from '../../../src/train/checkpoint.js';
+import { tempDir } from '../../helpers/temp.js';
 
-function tempDir(t: { after: (f: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-damaged-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('a truncated or empty JSON run file is named, with what is wrong', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-damaged-');
   const file = join(dir, 'checkpoint.json');
   writeFileSync(file, JSON.stringify({ version: 2, params: 'x'.repeat(300) }).slice(0, 100));
   assert.throws(() => readJsonFile(file), (e: Error) => e.message.startsWith(`${file}: not valid JSON (truncated?)`));
@@ -24,7 +19,7 @@ test('a truncated or empty JSON run file is named, with what is wrong', (t) => {
 });
 
 test('folders given as files and failed fs calls are named in words', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-damaged-');
   mkdirSync(join(dir, 'runs'));
   assert.throws(() => readFeatures(join(dir, 'runs')), { message: `${join(dir, 'runs')}: is a directory, expected a .npy, .npz or .bin file` });
   mkdirSync(join(dir, 'x.npy'));

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   readFeatures, readJsonFile, readKnn, readLabels, readNaanFeats, readNpy, readNpz, writeFeatures, writeKnnLearnToCluster,
   writeKnnNaan, writeLabels, writeNpy, writeNpz,
 } from '../../../src/data/files/index.js';
 import { Random } from '../../../src/data/random.js';
+import { tempDir } from '../../helpers/temp.js';
 
 /** Every reader of src/data/files, by the kinds of file it is meant for. */
 const readers: Record<string, (path: string) => unknown> = {
@@ -63,8 +63,7 @@ function problem(name: string, read: (p: string) => unknown, path: string, what:
 }
 
 test('truncated, bit-flipped and wrong-typed files give a result or an error naming the file, and write nothing', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-fuzz-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-fuzz-');
   const files = originals(dir);
   const work = join(dir, 'work');
   rmSync(work, { force: true });

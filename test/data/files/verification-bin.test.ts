@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readVerificationBin, writeVerificationBin } from '../../../src/data/files/verification-bin.js';
 import { haveNumpy, python } from '../../helpers/python.js';
+import { tempDir } from '../../helpers/temp.js';
 
 /** Images of every length class the opcodes distinguish (0, < 256, ≥ 256), every byte value, and the same object twice (memo). */
 const IMAGES_PY = 'imgs = [bytes(range(256)) * 300, b"", bytes([255, 0, 128]), bytes(range(255, -1, -1)) * 2, bytes([7]) * 255, bytes([200]) * 256]; imgs = imgs + [imgs[0], imgs[2]]';
@@ -28,8 +28,7 @@ const assertSame = (got: { images: Uint8Array[]; issame: boolean[] }, what: stri
 };
 
 test('.bin written by Python 3 in protocols 2, 4, 5, with Python bools or numpy bool scalars: identical bytes and flags', { skip: !haveNumpy() }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-vbin-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-vbin-');
   python(`import pickle, sys, numpy as np
 ${IMAGES_PY}
 same = [${SAME.map((s) => (s ? 'True' : 'False')).join(', ')}]
@@ -67,8 +66,7 @@ function python2Pickle(images: Uint8Array[], same: boolean[]): Buffer {
 }
 
 test('.bin in Python 2 style (SHORT_BINSTRING/BINSTRING str) keeps every byte; Python 3 with encoding="bytes" reads the same file identically', { skip: !haveNumpy() }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-vbin-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-vbin-');
   const want = expectedImages();
   const images = [want[0], want[3], want[2], want[4], want[5], want[1], want[0], want[0]];
   const file = join(dir, 'py2.bin');
@@ -84,8 +82,7 @@ print(same, [hashlib.sha1(i).hexdigest() for i in imgs], [type(i).__name__ for i
 });
 
 test('writeVerificationBin: Python 3 reads (list of bytes, list of bool) identically, and facet reads it back', { skip: !haveNumpy() }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-vbin-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-vbin-');
   const file = join(dir, 'out.bin');
   writeVerificationBin(file, expectedImages(), SAME);
   assertSame(readVerificationBin(file), 'facet round trip');
@@ -102,8 +99,7 @@ print("ok")`, [file]);
 });
 
 test('bad .bin files: missing, truncated, images/pairs mismatch, wrong types, foreign classes: one error naming the file', { skip: !haveNumpy() }, (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-vbin-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('facet-vbin-');
   python(`import pickle, sys, collections
 d = sys.argv[1]
 pickle.dump(([b"a", b"b", b"c"], [True, False]), open(d + "/mismatch.bin", "wb"), protocol=4)

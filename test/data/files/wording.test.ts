@@ -1,23 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readKnn, readLabels, writeFeatures, writeKnnLearnToCluster, writeLabels } from '../../../src/data/files/index.js';
 import { readPairs } from '../../../src/eval/pairs-file.js';
 import { repoRoot } from '../../helpers/golden.js';
+import { tempDir } from '../../helpers/temp.js';
 
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
 
-function tempDir(t: { after: (f: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'facet-wording-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 test('labels: trailing blank lines are accepted, a blank line in the middle is named by its line', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-wording-');
   const f = join(dir, 'l.meta');
   writeFileSync(f, '1\n2\n-1\n\n  \n\n');
   assert.deepEqual([...readLabels(f)], [1, 2, -1]);
@@ -28,14 +23,14 @@ test('labels: trailing blank lines are accepted, a blank line in the middle is n
 });
 
 test('pairs: an index past the embeddings names the file, its 1-based line and the embeddings file', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-wording-');
   const f = join(dir, 'pairs.txt');
   writeFileSync(f, '# idx1 idx2 same\n0 1 1\n1 2000 0\n');
   assert.throws(() => readPairs(f, { rows: 10, of: 'e.npy' }), { message: `${f}:3: row 2000 is past the 10 rows of e.npy (rows count from 0)` });
 });
 
 test('kNN files: NaN distances and more columns than rows are refused, naming the file', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-wording-');
   const f = join(dir, 'faiss_k_3.npz');
   writeKnnLearnToCluster(f, { n: 2, k: 3, indices: Int32Array.from([0, 1, 1, 1, 0, 0]), distances: new Float32Array(6) });
   assert.throws(() => readKnn(f), { message: `${f}: 3 neighbours per row but only 2 rows (a row has at most 2 neighbours, itself included)` });
@@ -44,7 +39,7 @@ test('kNN files: NaN distances and more columns than rows are refused, naming th
 });
 
 test('facet embed checks the output folder before any work; cluster train caps --k-hops at the kNN width, saying so', (t) => {
-  const dir = tempDir(t);
+  const dir = tempDir('facet-wording-');
   const r = facet('embed', '--run', join(dir, 'nowhere'), '--dataset', 'features:x.npy', '--out', join(dir, 'missing', 'e.npy'));
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /--out .*missing\/e\.npy: the folder .*missing does not exist/);
