@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import sharp from 'sharp';
-import { readFeatures, readLabels, readVerificationBin, writeFileAtomic } from '../data/files/index.js';
+import { readFeatures, readLabels, readVerificationBin, writeFileAtomic, type VerificationBin } from '../data/files/index.js';
 import { progress } from '../report/progress.js';
 import { intList, positiveInt } from './parse.js';
 import { clusteringMetrics } from '../eval/clustering-metrics.js';
@@ -42,13 +42,13 @@ interface VerificationCli {
  * The model that embeds a .bin's images: a facet run (at the size it trained at, or --image-size), or an
  * ONNX model fed the size facet's export declares, else the set's own (its first image's) or --image-size.
  */
-async function binEmbedder(o: VerificationCli): Promise<BatchEmbedder> {
+async function binEmbedder(o: VerificationCli, bin: () => VerificationBin): Promise<BatchEmbedder> {
   if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
   if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('--bin needs the model that embeds its images: --run DIR or --onnx MODEL.onnx (one of them)');
   if (o.onnx !== undefined) {
     const declared = facetInputShape(o.onnx);
     if (declared && o.imageSize === undefined) return openOnnxEmbedder(o.onnx, declared);
-    const first = readVerificationBin(o.bin!).images[0];
+    const first = bin().images[0];
     const meta = await sharp(first).metadata().catch(() => ({ width: undefined, height: undefined }));
     if (!meta.width || !meta.height) throw new Error(`${o.bin}: image 0 cannot be decoded`);
     return openOnnxEmbedder(o.onnx, [o.imageSize ?? meta.height, o.imageSize ?? meta.width, declared?.[2] ?? 3]);
@@ -62,8 +62,11 @@ async function verificationMetrics(o: VerificationCli, fars: number[] | undefine
   if (o.bin !== undefined) {
     if (o.embeddings || o.pairs) throw new Error('--bin replaces --embeddings and --pairs: give one or the other');
     await setupBackend(o.backend);
-    const embedder = await binEmbedder(o);
-    const set = await loadVerificationSet(o.bin, embedder.inputShape);
+    // read once: a foreign ONNX model's input size is the set's own image size
+    let read: VerificationBin | undefined;
+    const bin = () => (read ??= readVerificationBin(o.bin!));
+    const embedder = await binEmbedder(o, bin);
+    const set = await loadVerificationSet(o.bin, embedder.inputShape, read);
     if (set.resized > 0) process.stderr.write(`${o.bin}: ${set.resized} of ${set.n} images resized to the model's ${set.shape[0]}×${set.shape[1]}\n`);
     return { ...(await verifySet(embedder, set, { ...opts, flip: o.flip, batchSize: o.batchSize })), model: embedder.source, resized: set.resized };
   }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { readVerificationBin } from '../data/files/verification-bin.js';
+import { readVerificationBin, type VerificationBin } from '../data/files/verification-bin.js';
 import { decodeEncodedImages, pixelNormalizer, type ImageNormalization } from '../data/images/index.js';
 import { evaluateVerification, type VerificationMetrics, type VerificationOptions, type VerificationPairs } from '../eval/verification.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
@@ -20,10 +20,10 @@ export interface VerificationSet {
 }
 
 /** Reads and decodes a .bin once, at the model's input size [h, w, c] (c = 1 grey or 3 RGB). */
-export async function loadVerificationSet(path: string, inputShape: number[]): Promise<VerificationSet> {
+export async function loadVerificationSet(path: string, inputShape: number[], read?: VerificationBin): Promise<VerificationSet> {
   const [h, w, c] = inputShape;
   if (inputShape.length !== 3 || (c !== 1 && c !== 3)) throw new Error(`${path}: verification needs an image model (grey or RGB), this one takes inputs of shape [${inputShape}]`);
-  const bin = readVerificationBin(path);
+  const bin = read ?? readVerificationBin(path);
   const numSame = bin.issame.filter(Boolean).length;
   if (numSame === 0 || numSame === bin.issame.length) throw new Error(`${path}: needs both same and different pairs (${numSame} of ${bin.issame.length} are same)`);
   const { pixels, resized } = await decodeEncodedImages(bin.images, h, w, c, (i) => `${path}: image ${i}`);
