@@ -9,6 +9,7 @@ import { benchPropagation } from './propagation.js';
 import { benchBroadFaceLoss } from './broadface-loss.js';
 import { benchImageLoading } from './image-loading.js';
 import { benchTrainStep } from './train-step.js';
+import { benchResnet18Step, benchResnet50Step } from './resnet-step.js';
 import { benchNaanEmbed, benchNaanEndToEnd, benchNaanTrainStep } from './naan.js';
 import { benchInsightfaceIo } from './insightface-io.js';
 
@@ -24,6 +25,8 @@ export const benchmarks: Record<string, () => Promise<void>> = {
   'broadface-loss': benchBroadFaceLoss,
   'image-loading': benchImageLoading,
   'train-step': benchTrainStep,
+  'resnet18-step': benchResnet18Step,
+  'resnet50-step': benchResnet50Step,
   'naan-embed': benchNaanEmbed,
   'naan-e2e': benchNaanEndToEnd,
   'naan-train-step': benchNaanTrainStep,

@@ -1,6 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { fallbackKernels, kernels, threads } from '../src/compute/index.js';
-import { setupBackend } from '../src/compute/backend.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const shapes = [
@@ -8,18 +6,7 @@ const shapes = [
   { label: 'queue·Wᵀ', m: 32000, k: 128, n: 11318, transB: true },
 ];
 
-/** Seconds of tf.matMul on the wasm backend for the first `rows` rows of A (the full size takes minutes there). */
-async function wasmSeconds(a: Float32Array, b: Float32Array, rows: number, k: number, n: number, transB: boolean): Promise<number> {
-  await setupBackend('wasm');
-  const at = tf.tensor2d(a.subarray(0, rows * k), [rows, k]);
-  const bt = transB ? tf.tensor2d(b, [n, k]) : tf.tensor2d(b, [k, n]);
-  tf.matMul(at, bt, false, transB).dispose();
-  const s = await timeIt(() => tf.matMul(at, bt, false, transB).dataSync(), 1);
-  tf.dispose([at, bt]);
-  return s;
-}
-
-/** sgemm at the BroadFace head's sizes: native vs TypeScript fallback vs tfjs wasm vs numpy (OpenBLAS), same run. */
+/** sgemm at the BroadFace head's sizes: native vs TypeScript fallback vs numpy (OpenBLAS), same run. */
 export async function benchSgemm(): Promise<void> {
   const native = kernels();
   for (const s of shapes) {
@@ -32,8 +19,6 @@ export async function benchSgemm(): Promise<void> {
     // the fallback is far slower: time it once on a slice of rows and scale
     const rows = Math.min(s.m, 64);
     const fb = await timeIt(() => fallbackKernels.sgemm(false, s.transB, rows, s.n, s.k, 1, a, b, 0, c), 1);
-    const wasmRows = Math.min(s.m, 1024);
-    const wasm = await wasmSeconds(a, b, wasmRows, s.k, s.n, s.transB);
     const peer = runPython(`
 import numpy as np, time, json, sys
 m, k, n, tb = map(int, sys.argv[1:5])
@@ -52,8 +37,7 @@ print(json.dumps({'seconds': best, 'numpy': np.__version__}))
       threads: threads(),
       seconds,
       peer: { name: `numpy ${peer.numpy} (Debian OpenBLAS)`, seconds: peer.seconds as number },
-      extra: { kernels: native.name, gflops: +(flops / seconds / 1e9).toFixed(1), fallbackSecondsEstimated: +((fb * s.m) / rows).toFixed(3),
-        tfjsWasmSecondsEstimated: +((wasm * s.m) / wasmRows).toFixed(3), tfjsWasmRowsTimed: wasmRows },
+      extra: { kernels: native.name, gflops: +(flops / seconds / 1e9).toFixed(1), fallbackSecondsEstimated: +((fb * s.m) / rows).toFixed(3) },
     });
   }
 }

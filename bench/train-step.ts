@@ -1,5 +1,4 @@
-import { setupBackend } from '../src/compute/backend.js';
-import { threads } from '../src/compute/index.js';
+import { kernels, threads } from '../src/compute/index.js';
 import { Random } from '../src/data/random.js';
 import { smallCnnModel } from '../src/models/small-cnn.js';
 import { defaultTrainConfig } from '../src/train/config.js';
@@ -40,7 +39,6 @@ print(json.dumps({'seconds': best, 'torch': torch.__version__}))
 
 /** One whole training step (small CNN forward/backward, ArcFace head, gradients) at batch 128 of 32×32 grey images vs PyTorch CPU. */
 export async function benchTrainStep(): Promise<void> {
-  const backend = await setupBackend('auto');
   const rng = new Random(1);
   const model = smallCnnModel(size, size, 1, dim, rng);
   const heads = [new ClassifierHead(classes, dim, { ...defaultTrainConfig, loss: 'arcface', scale: 64, margin: 0.5 }, rng)];
@@ -58,6 +56,6 @@ export async function benchTrainStep(): Promise<void> {
     threads: threads(),
     seconds,
     peer: { name: `PyTorch ${peer.torch} CPU (same CNN, ArcFace, Adam step)`, seconds: peer.seconds as number },
-    extra: { backend },
+    extra: { engine: `facet layers on ${kernels().name} kernels` },
   });
 }

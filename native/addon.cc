@@ -263,6 +263,9 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), g_threads); }
 
+// the kernel set OpenBLAS chose for this CPU (or was told by OPENBLAS_CORETYPE), for `facet info`
+Napi::Value BlasCore(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), openblas_get_corename()); }
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (g_threads < 1) g_threads = 1;
   openblas_set_num_threads(g_threads);
@@ -281,6 +284,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("groupAttentionBackward", Napi::Function::New(env, GroupAttentionBackward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("blasCore", Napi::Function::New(env, BlasCore));
   return exports;
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { kernels } from '../compute/index.js';
 import { existsSync } from 'node:fs';
 import { withRunFolder } from '../data/files/index.js';
-import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from './parse.js';
 import { naanPredictProgress, naanTrainProgress } from '../report/progress.js';
 import { readSplit } from '../models/naan/inputs.js';
@@ -21,12 +21,12 @@ const pair = (flag: string) => (v: string): [number, number] => {
 interface TrainCli {
   features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; resume?: boolean; kHops?: [number, number];
   sampleHops?: number; stopAfter?: number; epochs: number; batchSize: number; nheads: number; lr: number; lrDecay: number; weightDecay: number;
-  clip: number; seed: number; maxStepsPerEpoch?: number; checkpointEvery: number; backend: BackendName;
+  clip: number; seed: number; maxStepsPerEpoch?: number; checkpointEvery: number;
 }
 
 interface PredictCli {
   model: string; features: string; knn: string; labels?: string; dim?: number; key?: string; out: string; overwrite: boolean; kHops?: [number, number];
-  edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number; backend: BackendName;
+  edgeHops?: number; th: number; step: number; maxSize: number; maxIter: number; batchSize: number;
 }
 
 /** k1,k2 capped at the kNN file's `width` neighbours, as the help promises; a cap on the user's own value is said on stderr. */
@@ -63,9 +63,7 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--max-steps-per-epoch <n>', 'cap on steps per epoch', positiveInt('--max-steps-per-epoch'))
     .option('--checkpoint-every <n>', 'steps between checkpoints', positiveInt('--checkpoint-every'), 500)
     .option('--stop-after <n>', 'stop after n steps of this run, checkpointing first (continue with --resume)', positiveInt('--stop-after'))
-    .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
     .action(async (o: TrainCli) => {
-      const backend = await setupBackend(o.backend);
       const split = readSplit(o);
       if (!split.labels) throw new Error(`${o.features}: no labels; pass --labels`);
       const resumed = o.resume && existsSync(o.out) ? loadCheckpoint(o.out) : undefined;
@@ -83,7 +81,7 @@ export function registerNaanCommands(cluster: Command): void {
         onStep: bars.onStep,
       });
       bars.stop();
-      process.stdout.write(JSON.stringify({ backend, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
+      process.stdout.write(JSON.stringify({ kernels: kernels().name, kHops: r.config.kHops, sampleHops: r.config.sampleHops, stopped: r.stopped, pairs: r.numPairs, positiveRatio: r.positiveRatio, history: r.history, seconds: (Date.now() - t0) / 1000, checkpoint: o.out }) + '\n');
       if (r.interrupted) {
         process.stderr.write(`facet cluster train: interrupted; the checkpoint is saved in ${o.out}: continue with --resume\n`);
         // 130: the shell's code for a Ctrl-C
@@ -109,9 +107,7 @@ export function registerNaanCommands(cluster: Command): void {
     .option('--max-size <n>', 'largest accepted cluster', positiveInt('--max-size'), NAAN_PROPAGATION.maxSize)
     .option('--max-iter <n>', 'threshold rounds before merging the rest', positiveInt('--max-iter'), NAAN_PROPAGATION.maxIter)
     .option('--batch-size <n>', 'nodes per embedding batch', positiveInt('--batch-size'), 512)
-    .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
     .action(async (o: PredictCli) => {
-      const backend = await setupBackend(o.backend);
       const ck = loadCheckpoint(o.model);
       const split = readSplit(o);
       if (ck.config.dim !== split.features.cols) throw new Error(`--model ${o.model} is for ${ck.config.dim}-d features; --features ${o.features} are ${split.features.cols}-d`);
@@ -123,7 +119,7 @@ export function registerNaanCommands(cluster: Command): void {
       const l = labelByPropagation(split.features, split.knn, scorer, { propagation: { maxSize: o.maxSize, step: o.step, maxIter: o.maxIter, startThreshold: o.th }, truth: split.labels });
       const { report, scored } = l;
       const predictSeconds = l.seconds.score, propagationSeconds = l.seconds.propagation;
-      const settings = { method: 'naan', backend, model: o.model, features: o.features, knn: o.knn, labels: o.labels, predictSeconds, propagationSeconds };
+      const settings = { method: 'naan', kernels: kernels().name, model: o.model, features: o.features, knn: o.knn, labels: o.labels, predictSeconds, propagationSeconds };
       await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
         writeLabelling(o.out, l, settings);
         await writeClusterReport(o.out, {

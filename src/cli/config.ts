@@ -58,17 +58,21 @@ function configValue(opt: Option, value: unknown, previous: unknown, where: stri
   return parsed;
 }
 
+/** Options older runs recorded that no longer exist: `backend`, the TensorFlow.js backend, from before facet had one engine. */
+const RETIRED_KEYS = new Set(['backend']);
+
 /**
  * Applies `--config FILE` to a command before it parses its own arguments: every value in the file
  * becomes the option's value (so it also satisfies a required option), and flags parsed afterwards
  * override it. Unknown keys and wrong types are errors naming the key and the file; `environment` (what a
- * run folder records about the machine) is skipped, so a loop's config.json is read back as it is.
+ * run folder records about the machine) and retired options are skipped, so a loop's config.json is read back as it is.
  */
 export function applyConfig(cmd: Command, path: string, o: { onlyUnset?: boolean } = {}): void {
   const known = new Map(cmd.options.map((opt) => [opt.attributeName(), opt]));
   for (const [rawKey, value] of Object.entries(readConfigFile(path))) {
     // a run folder's config.json also records the machine it ran on: no option
     if (rawKey === 'environment') continue;
+    if (RETIRED_KEYS.has(rawKey)) continue;
     const key = optionKey(rawKey);
     const opt = known.get(key);
     if (!opt) throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
@@ -88,7 +92,7 @@ export function resumeWithRunConfig(cmd: Command, runDir: string): void {
   const path = join(runDir, 'config.json');
   if (!existsSync(path)) return;
   const known = new Set(cmd.options.map((opt) => opt.attributeName()));
-  const keys = Object.keys(readConfigFile(path)).filter((k) => k !== 'environment');
+  const keys = Object.keys(readConfigFile(path)).filter((k) => k !== 'environment' && !RETIRED_KEYS.has(k));
   if (keys.some((k) => !known.has(optionKey(k)))) {
     process.stderr.write(`note: ${path} was written by an older facet (not flag names): give the run's options on the command line\n`);
     return;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { setupBackend } from '../compute/backend.js';
 import { demoGlyphs } from '../pipeline/demo.js';
 import { withRunFolder } from '../data/files/index.js';
 import { claimOf, printSummary, semiOptions, semiRunConfig, toSemiOptions, type SemiCli } from './semi.js';
@@ -16,7 +15,6 @@ export function registerDemo(program: Command): void {
   })
     .action(async (o: SemiCli & { characters: number; installFonts: boolean }, cmd: Command) => {
       const t0 = Date.now();
-      await setupBackend(o.backend);
       const s = await withRunFolder(o.out, claimOf(o), async () => {
         const root = await demoGlyphs(join(o.out, 'glyphs'), o.characters, o.seed, o.installFonts);
         return runSemi(toSemiOptions({ ...o, dataset: 'glyphs', root }, true, semiRunConfig(cmd)), 'facet demo: semi-supervised training on glyphs with pseudo-labels',

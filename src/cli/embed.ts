@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { setupBackend, type BackendName } from '../compute/backend.js';
 import { checkFinite, checkOutputFolder, checkOutputIsNoInput, writeLabels, writeNpy } from '../data/files/index.js';
 import { positiveInt } from './parse.js';
 import { embedSourceWithProgress } from '../train/embed-source.js';
@@ -9,7 +8,7 @@ import { loadEmbeddingSplit } from '../train/load-dataset.js';
 import { modelEmbedder } from '../train/run-embedder.js';
 import { loadTrainedModel } from '../train/trained-model.js';
 
-interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: string; imageSize?: number; epoch: 'best' | 'last'; out: string; labelsOut?: string; backend: BackendName }
+interface EmbedCli { run?: string; onnx?: string; dataset: string; root?: string; labels?: string; dim?: number; key?: string; split: string; imageSize?: number; epoch: 'best' | 'last'; out: string; labelsOut?: string }
 
 /** `facet embed`: L2-normalised embeddings of a dataset split by a trained run or an ONNX model, for kNN and clustering. */
 export function registerEmbed(program: Command): void {
@@ -28,7 +27,6 @@ export function registerEmbed(program: Command): void {
     .option('--epoch <which>', 'last, or best (the validation-selected epoch)', 'last')
     .requiredOption('--out <file>', 'embeddings .npy (n × d float32)')
     .option('--labels-out <file>', 'also write the split\'s labels (one per line)')
-    .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .action(async (o: EmbedCli) => {
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
       if ((o.run === undefined) === (o.onnx === undefined)) throw new Error('facet embed: give exactly one of --run RUN or --onnx MODEL.onnx');
@@ -39,7 +37,6 @@ export function registerEmbed(program: Command): void {
       for (const out of [{ flag: '--out', path: o.out }, ...(o.labelsOut ? [{ flag: '--labels-out', path: o.labelsOut }] : [])]) {
         checkOutputIsNoInput(out, [{ flag: '--dataset features:', path: datasetFile }, { flag: '--labels', path: o.labels }, model]);
       }
-      await setupBackend(o.backend);
       const s = await loadEmbeddingSplit(o.dataset, o.split, o);
       let epoch: number | null = null;
       let embedder: BatchEmbedder;

@@ -8,7 +8,6 @@ import { DEFAULT_KS, evaluateRetrieval, type EmbeddingMatrix } from '../eval/ret
 import { evaluateVerification, DEFAULT_FARS } from '../eval/verification.js';
 import { readPairs } from '../eval/pairs-file.js';
 import { formatClustering, formatRetrieval, formatVerification } from '../eval/format.js';
-import { setupBackend, type BackendName } from '../compute/backend.js';
 import type { BatchEmbedder } from '../models/batch-embedder.js';
 import { facetInputShape, openOnnxEmbedder } from '../models/onnx-embedder.js';
 import { runEmbedder } from '../train/run-embedder.js';
@@ -35,7 +34,7 @@ interface ClusteringCli { gt: string; pred: string; removeSingletons?: boolean; 
 interface VerificationCli {
   embeddings?: string; pairs?: string; dim?: number; key?: string; folds: number; far?: string;
   rocOut?: string; json?: boolean;
-  bin?: string; run?: string; onnx?: string; epoch: 'best' | 'last'; flip?: boolean; imageSize?: number; batchSize: number; backend: BackendName;
+  bin?: string; run?: string; onnx?: string; epoch: 'best' | 'last'; flip?: boolean; imageSize?: number; batchSize: number;
 }
 
 /**
@@ -61,7 +60,6 @@ async function verificationMetrics(o: VerificationCli, fars: number[] | undefine
   const opts = { folds: o.folds, fars };
   if (o.bin !== undefined) {
     if (o.embeddings || o.pairs) throw new Error('--bin replaces --embeddings and --pairs: give one or the other');
-    await setupBackend(o.backend);
     // read once: a foreign ONNX model's input size is the set's own image size
     let read: VerificationBin | undefined;
     const bin = () => (read ??= readVerificationBin(o.bin!));
@@ -133,7 +131,6 @@ export function registerEval(program: Command): void {
     .option('--flip', 'also insightface\'s Accuracy-Flip: each embedding plus its mirrored image\'s')
     .option('--image-size <px>', 'feed the model px × px images (default: the size it was trained at)', positiveInt('--image-size'))
     .option('--batch-size <n>', 'images per forward pass', positiveInt('--batch-size'), 256)
-    .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--dim <d>', 'row length of .bin files', positiveInt('--dim'))
     .option('--key <name>', 'array name inside .npz files')
     .option('--folds <n>', 'folds for the accuracy', positiveInt('--folds'), 10)

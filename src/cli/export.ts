@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { setupBackend } from '../compute/backend.js';
 import { DATASET_NAMES, datasetKind, datasetNormalization, openDataset } from '../data/datasets/index.js';
 import { readFeatures, writeFileAtomic } from '../data/files/index.js';
 import { normalizationText } from '../data/images/index.js';
@@ -35,7 +34,6 @@ export function registerExport(program: Command): void {
     .requiredOption('--out <file>', 'ONNX model file (.onnx)')
     .action(async (o: ExportCli) => {
       if (o.epoch !== 'best' && o.epoch !== 'last') throw new Error(`--epoch: best or last, got "${o.epoch}"`);
-      await setupBackend('cpu');
       const shape = o.dataset === undefined ? undefined : datasetShape(o.dataset, o);
       const { model, epoch, imageNormalization } = loadTrainedModel(o.run, shape, o.epoch);
       const normalization = o.dataset === undefined ? imageNormalization : datasetNormalization(o.dataset);

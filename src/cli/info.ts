@@ -1,31 +1,32 @@
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
-import { addonLoadError, cpuCount, kernels, threads } from '../compute/index.js';
-import { nativeKernelNames, setupBackend, type BackendName } from '../compute/backend.js';
+import { addonLoadError, blasCore, cpuCount, kernels, threads } from '../compute/index.js';
+import { BACKBONES } from '../models/backbones.js';
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
-    .description('print the compute setup: kernels (native addon or fallback), threads, TensorFlow.js backend, versions')
-    .option('--backend <name>', 'TensorFlow.js backend: auto, native, tensorflow, cpu, wasm', 'auto')
+    .description('print the compute setup: kernels (native addon or fallback), BLAS core, threads, the engine of every model, versions')
     .option('--json', 'print JSON')
-    .action(async (o: { backend: BackendName; json?: boolean }) => {
+    .action((o: { json?: boolean }) => {
       const k = kernels();
-      const backend = await setupBackend(o.backend);
+      const blas = blasCore();
+      const engine = `facet's layers (src/nn: hand-written backward passes) on the ${k.name} kernels`;
       const info = {
         kernels: k.name,
         nativeAddon: k.name === 'native' ? 'loaded' : `not in use (${addonLoadError()})`,
+        blasCore: blas ? `${blas.core} (${blas.source})` : 'none (no addon)',
         threads: threads(),
         cpus: cpuCount(),
-        tfjsBackend: backend,
-        // which tfjs kernels run through facet's kernels (the rest are the cpu backend's)
-        tfjsKernels: backend === 'native' ? `cpu kernel set; through facet ${k.name} kernels: ${nativeKernelNames().join(', ')}` : `${backend} backend's own`,
-        // the small CNN trains on facet's own layers; the MLP, ResNets and NAAN through tfjs autodiff
-        engine: `small-cnn: facet layers (conv, BN+ReLU, max-pool, linear) on ${k.name} kernels; mlp, resnet18/50, NAAN: TensorFlow.js ${backend}`,
-        tfjs: tf.version_core,
+        // one engine trains and runs every model: there is no TensorFlow.js backend any more
+        engine: Object.fromEntries([...Object.keys(BACKBONES), 'naan'].map((m) => [m, engine])),
         node: process.version,
       };
       if (o.json) process.stdout.write(JSON.stringify(info) + '\n');
-      else for (const [key, v] of Object.entries(info)) process.stdout.write(`${key.padEnd(13)} ${v}\n`);
+      else {
+        for (const [key, v] of Object.entries(info)) {
+          if (typeof v !== 'object') process.stdout.write(`${key.padEnd(12)} ${v}\n`);
+          else for (const [m, e] of Object.entries(v)) process.stdout.write(`${'engine'.padEnd(12)} ${m.padEnd(10)} ${e}\n`);
+        }
+      }
     });
 }

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { withRunFolder, type ClaimOptions } from '../data/files/index.js';
 import { resolvedOptions } from './config.js';
-import { setupBackend, type BackendName } from '../compute/backend.js';
 import { intList, numberIn, positiveInt } from './parse.js';
 import { addTrainingFlags, trainConfigOf, type TrainingFlagValues } from './training-flags.js';
 import type { TrainConfig } from '../train/config.js';
@@ -19,7 +18,7 @@ const pair = (flag: string) => (v: string): [number, number] => {
 export interface SemiCli extends TrainingFlagValues {
   dataset: string; root?: string; labels?: string; dim?: number; key?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
   retrainEpochs?: number; knnK: number; scorer: 'naan' | 'cosine'; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
-  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; from?: SemiStage; resume: boolean; overwrite: boolean; out: string; backend: BackendName;
+  naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; from?: SemiStage; resume: boolean; overwrite: boolean; out: string;
 }
 
 /** The options every loop command shares (the training flags among them), with the defaults given (facet semi's, or the demo's). */
@@ -44,7 +43,6 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--from <stage>', `re-enter at a stage: ${SEMI_STAGES.join(', ')} (default: split)`)
     .option('--resume', 'continue where the run stopped: the first unfinished stage, a training from its checkpoint (after Ctrl-C)', false)
     .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
-    .option('--backend <name>', 'tfjs backend', 'auto')
     .option('--out <dir>', 'run folder', d.out);
 }
 
@@ -94,7 +92,6 @@ export function registerSemi(program: Command): void {
     .option('--key <name>', 'array of an .npz features:PATH holding several'), { out: 'runs/semi' })
     .action(async (o: SemiCli, cmd: Command) => {
       const t0 = Date.now();
-      await setupBackend(o.backend);
       const isImage = !o.dataset.startsWith('features:');
       const s = await withRunFolder(o.out, claimOf(o), () => runSemi(toSemiOptions(o, isImage, semiRunConfig(cmd)), undefined, (st) => process.stderr.write(`facet semi: ${st}…\n`)));
       printSummary(s, (Date.now() - t0) / 1000);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { setupBackend, type BackendName } from '../compute/backend.js';
+import { kernels } from '../compute/index.js';
 import { datasetNormalization } from '../data/datasets/index.js';
 import { withRunFolder, writeFileAtomic } from '../data/files/index.js';
 import { resolvedOptions, resumeWithRunConfig } from './config.js';
@@ -17,7 +17,7 @@ import { loadVerificationSets, verificationHook } from '../train/verify-hook.js'
 
 interface TrainCliOptions extends TrainingFlagValues {
   dataset: string; root?: string; dim?: number; key?: string; imageSize?: number; labels?: string; testFeatures?: string; testLabels?: string; limit?: number;
-  backboneWeights?: string; out: string; resume?: string; overwrite: boolean; backend: BackendName; verify?: string[]; selectBy: 'val' | 'verify';
+  backboneWeights?: string; out: string; resume?: string; overwrite: boolean; verify?: string[]; selectBy: 'val' | 'verify';
 }
 
 export function registerTrain(program: Command): void {
@@ -36,7 +36,6 @@ export function registerTrain(program: Command): void {
     .option('--backbone-weights <npz>', 'ImageNet weights for resnet18/50: a torchvision state_dict saved with numpy.savez'))
     .option('--verify <files>', 'insightface verification sets (lfw.bin,cfp_fp.bin,…) evaluated after every epoch (Accuracy-Flip)', pathList('--verify'))
     .option('--select-by <what>', 'what selects the best epoch: val (validation MAP@R) or verify (mean --verify accuracy)', 'val')
-    .option('--backend <name>', 'tfjs backend: auto, native, cpu, wasm, tensorflow', 'auto')
     .option('--resume <dir>', 'continue the run in this folder')
     .option('--out <dir>', 'run folder', 'runs/train')
     .option('--overwrite', 'replace the run already in --out (its files are removed first)', false)
@@ -45,7 +44,6 @@ export function registerTrain(program: Command): void {
       if (o.selectBy !== 'val' && o.selectBy !== 'verify') throw new Error(`--select-by: val or verify, got "${o.selectBy}"`);
       const verifyPaths = o.verify ?? [];
       if (o.selectBy === 'verify' && verifyPaths.length === 0) throw new Error('--select-by verify needs --verify FILES');
-      const backend = await setupBackend(o.backend);
       const sources = await loadTrainingSources(o.dataset, o);
       checkTrainingSources(sources, o);
       // decoded once, before the first step, so a bad file stops the run at once
@@ -57,11 +55,11 @@ export function registerTrain(program: Command): void {
       const runDir = o.resume ?? o.out;
       const runConfig = resolvedOptions(cmd, ['out', 'resume', 'overwrite']);
       await withRunFolder(runDir, { flag: o.resume ? '--resume' : '--out', resume: o.resume !== undefined, overwrite: o.overwrite },
-        () => trainInto(runDir, o, config, sources, backend, { epochHook, runConfig, imageNormalization }));
+        () => trainInto(runDir, o, config, sources, { epochHook, runConfig, imageNormalization }));
     });
 }
 
-async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources, backend: string,
+async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig, sources: TrainingSources,
   extra: Pick<TrainOptions, 'epochHook' | 'runConfig' | 'imageNormalization'>): Promise<void> {
   const { train: tr, val, numClasses, test, gallery } = sources;
   const r = await train({ runDir, config, train: tr, val, numClasses, resume: o.resume !== undefined, backboneWeights: o.backboneWeights, onProgress: trainingProgress(), ...extra });
@@ -71,7 +69,7 @@ async function trainInto(runDir: string, o: TrainCliOptions, config: TrainConfig
   if (r.best && evalTest) setParams(r.model, r.best.params, 'best epoch');
   const bestTest = r.best && evalTest ? await recallAtK(r.model, test, o.recall, { gallery }) : undefined;
   const result = {
-    backend, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
+    kernels: kernels().name, runDir, interrupted: r.interrupted, trainSamples: tr.n, numClasses, unlabelledIgnored: sources.unlabelledIgnored, lastEpoch: r.history.at(-1),
     test: lastTest && { samples: test!.n, ...(gallery && { gallery: gallery.n }), ...lastTest },
     validationSelected: r.best && { epoch: r.best.epoch, [`${o.selectBy} ${r.best.metric}`]: r.best.score, test: bestTest },
   };

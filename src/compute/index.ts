@@ -1,11 +1,11 @@
 import { cpus } from 'node:os';
 import type { Kernels } from './kernel-interface.js';
 import { fallbackKernels } from './fallback.js';
-import { loadAddon, nativeKernels, addonLoadError } from './native.js';
+import { loadAddon, nativeKernels, addonLoadError, blasCore } from './native.js';
 
 export type { ConvShape, Kernels, LayerKernels, TopK, TopKOptions } from './kernel-interface.js';
 export { fallbackKernels } from './fallback.js';
-export { addonLoadError };
+export { addonLoadError, blasCore };
 
 let chosen: Kernels | undefined;
 

@@ -6,6 +6,7 @@ import { batchedSgemm } from './batched.js';
 import { type ConvShape, convShapeArray } from './conv-shape.js';
 import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
 import { type AttentionKernels, checkedAttentionKernels } from './attention-kernel-interface.js';
+import { chooseBlasCore } from './blas-core.js';
 
 interface Addon extends LayerKernels, AttentionKernels {
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
@@ -16,12 +17,15 @@ interface Addon extends LayerKernels, AttentionKernels {
   conv2dBackpropFilterColumns(shape: number[], cols: Float32Array, dy: Float32Array, dfilter: Float32Array): void;
   setThreads(n: number): void;
   getThreads(): number;
+  /** OpenBLAS's kernel set (openblas_get_corename) */
+  blasCore(): string;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let loaded: Addon | null | undefined;
 let loadError = '';
+let coreSource = '';
 
 /** The compiled addon (build/Release/facet_native.node), or null when FACET_NATIVE=0 or it cannot load. */
 export function loadAddon(): Addon | null {
@@ -30,6 +34,7 @@ export function loadAddon(): Addon | null {
     loadError = 'disabled by FACET_NATIVE=0';
     return (loaded = null);
   }
+  coreSource = chooseBlasCore();
   try {
     loaded = createRequire(import.meta.url)(join(root, 'build/Release/facet_native.node')) as Addon;
   } catch (err) {
@@ -64,4 +69,10 @@ export function nativeKernels(addon: Addon): Kernels {
       return { indices, scores };
     },
   };
+}
+
+/** OpenBLAS's kernel set and where the choice came from (undefined without the addon). */
+export function blasCore(): { core: string; source: string } | undefined {
+  const addon = loadAddon();
+  return addon ? { core: addon.blasCore(), source: coreSource } : undefined;
 }

@@ -1,6 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Random } from '../data/random.js';
-import { heUniform, variable, xavierUniform, type EmbeddingModel } from './embedding-model.js';
+import { kernels as activeKernels, type Kernels } from '../compute/index.js';
+import { BatchNorm, Conv2d, GlobalAvgPool, Linear, MaxPool, ResidualBlock, Sequential, type Layer } from '../nn/index.js';
+import { xavierUniform, type EmbeddingModel } from './embedding-model.js';
+import { layerModel } from './layer-model.js';
 
 export type ResNetDepth = 18 | 50;
 
@@ -31,86 +33,55 @@ export function resnetBlocks(depth: ResNetDepth): { blocks: ResNetBlock[]; bottl
 }
 
 /**
- * ResNet-18 / ResNet-50 (torchvision layout: 7×7/2 stem, 3×3/2 max-pool, four stages, global average
- * pool → 512 / 2048 features) followed by the linear embedding layer, as the reference's
- * LinearEmbedding(ResNet). BatchNorm uses batch statistics in training and running statistics
- * (momentum 0.1, non-trainable variables, checkpointed with the rest) at evaluation; not frozen, as the
- * reference. Random initialisation: loading converted ImageNet weights means assigning `params` by name.
+ * ResNet-18 / ResNet-50 on facet's layers, torchvision's layout: 7×7/2 stem conv + BatchNorm + ReLU,
+ * 3×3/2 max-pool, four stages of basic (3×3, 3×3) or bottleneck (1×1, 3×3, 1×1 ×4) residual blocks, the
+ * stride on the 3×3 conv and a 1×1 projection + BatchNorm on the shortcut where the shape changes,
+ * then global average pooling → 512 / 2048 features and the linear embedding layer (the reference's
+ * LinearEmbedding(ResNet)). torchvision's init: convs kaiming-normal (fan_out, ReLU), BatchNorm γ 1 β 0;
+ * the embedding layer Xavier-uniform. BatchNorm uses batch statistics in training and running statistics
+ * (momentum 0.1) at evaluation, not frozen, as the reference. Params keep the names and HWIO filter
+ * layout of facet's earlier TensorFlow.js ResNet (`stem.w`, `layer1.0.conv1.w`, `layer1.0.down.bn.mean`,
+ * …), so its checkpoints load as they are; torchvision weights load by name (torchvision-weights.ts).
+ * Convolutions keep no im2col columns between passes (the filter gradient rebuilds them), which keeps
+ * a training step's memory to the activations.
  */
-export function resnetModel(depth: ResNetDepth, height: number, width: number, channels: number, embeddingDim: number, rng: Random): EmbeddingModel {
+export function resnetModel(
+  depth: ResNetDepth, height: number, width: number, channels: number, embeddingDim: number, rng: Random, k: Kernels = activeKernels(),
+): EmbeddingModel {
   const { blocks: plan, bottleneck, features } = resnetBlocks(depth);
-  const next = () => rng.next();
-  const params = new Map<string, tf.Variable>();
-  const conv = (name: string, k: number, cin: number, cout: number) =>
-    params.set(`${name}.w`, variable(name, heUniform(k * k * cin, k * k * cin * cout, next), [k, k, cin, cout]));
-  const bn = (name: string, c: number) => {
-    params.set(`${name}.gamma`, variable(`${name}_g`, new Float32Array(c).fill(1), [c]));
-    params.set(`${name}.beta`, variable(`${name}_b`, new Float32Array(c), [c]));
-    params.set(`${name}.mean`, tf.variable(tf.zeros([c]), false));
-    params.set(`${name}.var`, tf.variable(tf.ones([c]), false));
+  const conv = (name: string, shape: readonly number[], size: number, cout: number, stride = 1) => {
+    const cin = shape[2], fanOut = size * size * cout, std = Math.sqrt(2 / fanOut);
+    const w = Float32Array.from({ length: size * size * cin * cout }, () => rng.normal() * std);
+    return new Conv2d(name, shape, cout, w, { size, stride, keepColumns: false }, k);
   };
-  conv('stem', 7, channels, 64);
-  bn('stem.bn', 64);
-  for (const { name, cin, mid, project } of plan) {
+  /** conv then BatchNorm (with ReLU when `relu`), appended to `into`; returns the output shape */
+  const convBn = (into: Layer[], convName: string, bnName: string, shape: readonly number[], size: number, cout: number, stride: number, relu: boolean) => {
+    const c = conv(convName, shape, size, cout, stride);
+    into.push(c, new BatchNorm(bnName, c.outShape, { relu }, k));
+    return c.outShape;
+  };
+  const layers: Layer[] = [];
+  let shape: readonly number[] = convBn(layers, 'stem', 'stem.bn', [height, width, channels], 7, 64, 2, true);
+  layers.push(new MaxPool('stem.pool', shape, { size: 3, stride: 2, pad: 1 }, k));
+  shape = layers[layers.length - 1].outShape;
+  for (const { name, mid, stride, project } of plan) {
+    const main: Layer[] = [];
+    let s = shape;
     if (bottleneck) {
-      conv(`${name}.conv1`, 1, cin, mid); bn(`${name}.bn1`, mid);
-      conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
-      conv(`${name}.conv3`, 1, mid, mid * 4); bn(`${name}.bn3`, mid * 4);
+      s = convBn(main, `${name}.conv1`, `${name}.bn1`, s, 1, mid, 1, true);
+      s = convBn(main, `${name}.conv2`, `${name}.bn2`, s, 3, mid, stride, true);
+      s = convBn(main, `${name}.conv3`, `${name}.bn3`, s, 1, mid * 4, 1, false);
     } else {
-      conv(`${name}.conv1`, 3, cin, mid); bn(`${name}.bn1`, mid);
-      conv(`${name}.conv2`, 3, mid, mid); bn(`${name}.bn2`, mid);
+      s = convBn(main, `${name}.conv1`, `${name}.bn1`, s, 3, mid, stride, true);
+      s = convBn(main, `${name}.conv2`, `${name}.bn2`, s, 3, mid, 1, false);
     }
-    const out = bottleneck ? mid * 4 : mid;
-    if (project) { conv(`${name}.down`, 1, cin, out); bn(`${name}.down.bn`, out); }
+    const shortcut: Layer[] = [];
+    if (project) convBn(shortcut, `${name}.down`, `${name}.down.bn`, shape, 1, s[2], stride, false);
+    layers.push(new ResidualBlock(name, main, project ? shortcut : undefined, k));
+    shape = s;
   }
-  params.set('embed.w', variable('embed_w', xavierUniform(features, embeddingDim, features * embeddingDim, next), [features, embeddingDim]));
-  params.set('embed.b', variable('embed_b', new Float32Array(embeddingDim), [embeddingDim]));
-
-  let training = false;
-  const p = (n: string) => params.get(n)!;
-  // symmetric padding k/2 as torchvision (tfjs 'same' pads bottom/right only at stride 2)
-  const c2d = (x: tf.Tensor4D, name: string, stride: number) => {
-    const w = p(`${name}.w`) as tf.Tensor4D;
-    const pad = Math.floor(w.shape[0] / 2);
-    return tf.conv2d(x, w, stride, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
-  };
-  const norm = (x: tf.Tensor4D, name: string): tf.Tensor4D => {
-    if (!training) return tf.batchNorm4d(x, p(`${name}.mean`) as tf.Tensor1D, p(`${name}.var`) as tf.Tensor1D, p(`${name}.beta`) as tf.Tensor1D, p(`${name}.gamma`) as tf.Tensor1D, 1e-5);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    const n = x.shape[0] * x.shape[1] * x.shape[2];
-    // running statistics as torch: unbiased variance, momentum 0.1 (not part of the gradient)
-    const update = (v: tf.Variable, batch: Float32Array, factor: number) => {
-      const old = v.dataSync() as Float32Array;
-      tf.tidy(() => v.assign(tf.tensor(old.map((o, i) => 0.9 * o + 0.1 * factor * batch[i]), v.shape)));
-    };
-    update(p(`${name}.mean`), mean.dataSync() as Float32Array, 1);
-    update(p(`${name}.var`), variance.dataSync() as Float32Array, n / Math.max(1, n - 1));
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, p(`${name}.beta`) as tf.Tensor1D, p(`${name}.gamma`) as tf.Tensor1D, 1e-5);
-  };
-  return {
-    kind: `resnet${depth}`,
-    inputShape: [height, width, channels],
-    embeddingDim,
-    params,
-    setTraining(t: boolean) { training = t; },
-    forward(x) {
-      let h = tf.relu(norm(c2d(x as tf.Tensor4D, 'stem', 2), 'stem.bn')) as tf.Tensor4D;
-      h = tf.maxPool(h, 3, 2, 1);
-      for (const b of plan) {
-        const shortcut = b.project ? norm(c2d(h, `${b.name}.down`, b.stride), `${b.name}.down.bn`) : h;
-        let y: tf.Tensor4D;
-        if (bottleneck) {
-          y = tf.relu(norm(c2d(h, `${b.name}.conv1`, 1), `${b.name}.bn1`)) as tf.Tensor4D;
-          y = tf.relu(norm(c2d(y, `${b.name}.conv2`, b.stride), `${b.name}.bn2`)) as tf.Tensor4D;
-          y = norm(c2d(y, `${b.name}.conv3`, 1), `${b.name}.bn3`);
-        } else {
-          y = tf.relu(norm(c2d(h, `${b.name}.conv1`, b.stride), `${b.name}.bn1`)) as tf.Tensor4D;
-          y = norm(c2d(y, `${b.name}.conv2`, 1), `${b.name}.bn2`);
-        }
-        h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
-      }
-      const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-      return tf.add(tf.matMul(pooled, p('embed.w')), p('embed.b'));
-    },
-  };
+  layers.push(new GlobalAvgPool('gap', shape));
+  const next = () => rng.next();
+  layers.push(new Linear('embed', [features], embeddingDim, xavierUniform(features, embeddingDim, features * embeddingDim, next), k));
+  return layerModel(`resnet${depth}`, new Sequential(`resnet${depth}`, layers), `resnet${depth}`);
 }

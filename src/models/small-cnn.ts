@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { kernels, type Kernels } from '../compute/index.js';
 import type { Random } from '../data/random.js';
 import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../nn/index.js';
-import { heUniform, variable, xavierUniform, type EmbeddingModel } from './embedding-model.js';
+import { heUniform, xavierUniform, type EmbeddingModel } from './embedding-model.js';
+import { layerModel } from './layer-model.js';
 
 export interface SmallCnnOptions {
   /** BatchNorm running-statistics momentum (torch's 0.1) */
@@ -32,12 +32,8 @@ export function smallCnnLayout(height: number, width: number): { channels: numbe
  * flattened map (28×28 → 3×3×128, 32×32 → 4×4×128). A block skips its pool when the map is below
  * 2×2, and the map is global-average-pooled instead of flattened when a pool was skipped or the
  * final map is larger than 4×4 (big images).
- *
- * It trains on facet's own engine (src/nn: hand-written backward passes over the native
- * kernels) through `trainForward`, not tfjs autodiff. The parameters stay tf.Variables (the
- * trainer's optimiser and checkpoints use them): each pass reads their current values, and a
- * training pass writes BatchNorm's updated running statistics (`bnL.mean`, `bnL.var`,
- * non-trainable) back into theirs.
+ * Params: `convL.w` [3, 3, cin, cout], `bnL.gamma/.beta` and the running statistics `bnL.mean/.var`
+ * (state), `embed.w/.b`.
  */
 export function smallCnnModel(
   height: number, width: number, channels: number, embeddingDim: number, rng: Random, options: SmallCnnOptions = {},
@@ -65,72 +61,5 @@ export function smallCnnModel(
   }
   const flat = shape.reduce((a, b) => a * b, 1);
   layers.push(new Linear('embed', shape, embeddingDim, xavierUniform(flat, embeddingDim, flat * embeddingDim, next), k));
-  const net = new Sequential('small CNN', layers);
-
-  const params = new Map<string, tf.Variable>();
-  const state: { p: (typeof net.params)[number]; v: tf.Variable }[] = [];
-  for (const p of net.params) {
-    const v = p.grad
-      ? variable(p.name.replace('.', '_'), p.value, [...p.shape])
-      : tf.variable(tf.tensor(p.value.slice(), [...p.shape]), false, `${p.name.replace('.', '_')}_${Math.random().toString(36).slice(2)}`);
-    params.set(p.name, v);
-    state.push({ p, v });
-  }
-  /** Points the engine at the variables' current values (trainable ones read only; running statistics copied, as training updates them). */
-  const sync = () => {
-    for (const { p, v } of state) {
-      const data = v.dataSync() as Float32Array;
-      if (p.grad) p.value = data;
-      else p.value.set(data);
-    }
-  };
-  const writeBack = () => tf.tidy(() => {
-    // a copy: tfjs may keep the array it is given, and the engine updates these in place
-    for (const { p, v } of state) if (!p.grad) v.assign(tf.tensor(p.value.slice(), [...p.shape]));
-  });
-  const perSample = height * width * channels;
-  const checkBatch = (x: Float32Array, batch: number) => {
-    if (!Number.isInteger(batch) || batch < 1) throw new Error(`small CNN: batch must be a positive integer, got ${batch}`);
-    if (x.length !== batch * perSample) {
-      throw new Error(`small CNN: ${x.length} input values is not ${batch} images of ${height}×${width}×${channels}`);
-    }
-  };
-  let training = false;
-  const run = (x: Float32Array, batch: number, train: boolean) => {
-    checkBatch(x, batch);
-    sync();
-    const out = net.forward(x, batch, train);
-    if (train) writeBack();
-    return Float32Array.from(out);
-  };
-
-  return {
-    kind: 'small-cnn',
-    inputShape: [height, width, channels],
-    embeddingDim,
-    params,
-    setTraining(b) {
-      training = b;
-    },
-    forward(x) {
-      const s = x.shape;
-      if (s.length !== 4 || s[1] !== height || s[2] !== width || s[3] !== channels) {
-        throw new Error(`small CNN: input must be [batch, ${height}, ${width}, ${channels}], got [${s.join(', ')}]`);
-      }
-      return tf.tensor2d(run(x.dataSync() as Float32Array, s[0], training), [s[0], embeddingDim]);
-    },
-    trainForward(x, batch) {
-      const embedding = run(x, batch, true);
-      return {
-        embedding,
-        backward(gradEmbedding) {
-          if (gradEmbedding.length !== batch * embeddingDim) {
-            throw new Error(`small CNN: embedding gradient has ${gradEmbedding.length} values, expected ${batch}×${embeddingDim}`);
-          }
-          net.backward(gradEmbedding);
-          return new Map([...net.grads()].map(([name, g]) => [name, Float32Array.from(g)]));
-        },
-      };
-    },
-  };
+  return layerModel('small-cnn', new Sequential('small CNN', layers), 'small CNN');
 }

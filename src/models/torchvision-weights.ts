@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { readNpz, type NdArray } from '../data/files/index.js';
 import type { EmbeddingModel } from './embedding-model.js';
 
 /** torchvision ResNet state_dict name → facet's parameter name (undefined: not a backbone tensor facet uses). */
-function facetName(key: string): string | undefined {
+export function facetName(key: string): string | undefined {
   const bn = (prefix: string, field: string) =>
     ({ weight: `${prefix}.gamma`, bias: `${prefix}.beta`, running_mean: `${prefix}.mean`, running_var: `${prefix}.var` } as Record<string, string>)[field];
   let m = /^conv1\.weight$/.exec(key);
@@ -21,7 +20,7 @@ function facetName(key: string): string | undefined {
   return undefined;
 }
 
-/** OIHW (torch) → HWIO (tfjs) */
+/** OIHW (torch) → HWIO (facet's filters) */
 function toHwio(a: NdArray): Float32Array {
   const [o, i, h, w] = a.shape;
   const out = new Float32Array(a.data.length);
@@ -55,7 +54,7 @@ export function loadTorchvisionResnet(model: EmbeddingModel, path: string): numb
     const data = a.shape.length === 4 ? toHwio(a) : Float32Array.from(a.data as ArrayLike<number>);
     const shape = a.shape.length === 4 ? [a.shape[2], a.shape[3], a.shape[1], a.shape[0]] : a.shape;
     if (shape.join() !== v.shape.join()) throw new Error(`${path}: ${key} has shape [${a.shape}], facet's ${name} needs [${v.shape}] (torch layout [${v.shape.length === 4 ? [v.shape[3], v.shape[2], v.shape[0], v.shape[1]] : v.shape}])`);
-    v.assign(tf.tensor(data, v.shape));
+    v.value.set(data);
     loaded++;
   }
   return loaded;

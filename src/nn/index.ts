@@ -4,4 +4,5 @@ export { BatchNormRelu, type BatchNormOptions } from './batch-norm-relu.js';
 export { MaxPool2x2 } from './max-pool.js';
 export { GlobalAvgPool } from './global-avg-pool.js';
 export { Linear } from './linear.js';
+export { Relu } from './relu.js';
 export { Sequential } from './sequential.js';

@@ -1,6 +1,6 @@
 /**
  * facet's own training engine: layers over flat NHWC Float32Arrays with hand-written backward
- * passes on the compute kernels (native addon or TypeScript fallback), instead of tfjs autodiff.
+ * passes on the compute kernels (native addon or TypeScript fallback): the one engine every model trains on.
  *
  * A layer's forward keeps what its backward needs (references to its input and its own output
  * buffers), so one forward is followed by at most one backward, and the next forward overwrites
@@ -8,7 +8,7 @@
  * largest batch seen and are reused, so steady-state steps allocate no big arrays.
  */
 export interface Param {
-  /** dotted name, e.g. `conv0.w`; the model maps it to its tf.Variable */
+  /** dotted name, e.g. `conv0.w`; the model's parameter (checkpoint) name */
   readonly name: string;
   readonly shape: readonly number[];
   /** current values; the layer only reads them (except state such as BatchNorm's running statistics) */

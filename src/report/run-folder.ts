@@ -1,7 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { makeDir, writeFileAtomic } from '../data/files/index.js';
 import { kernels, threads } from '../compute/index.js';
 
@@ -55,7 +54,6 @@ export function environment(): Record<string, string | number> {
     kernels: kernels().name,
     threads: threads(),
     cpus: cpus().length,
-    tfjs: tf.version_core,
     platform: `${process.platform}-${process.arch}`,
   };
 }

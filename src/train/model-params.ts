@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddingModel } from '../models/embedding-model.js';
 
 /** Copies of the model's parameters by name (for checkpoints, the best epoch, warm starts). */
 export function paramsOf(model: EmbeddingModel): Record<string, { shape: number[]; data: Float32Array }> {
-  return Object.fromEntries([...model.params].map(([k, v]) => [k, { shape: v.shape, data: Float32Array.from(v.dataSync() as Float32Array) }]));
+  return Object.fromEntries([...model.params].map(([k, p]) => [k, { shape: [...p.shape], data: p.value.slice() }]));
 }
 
 /** Loads parameters by name; every model parameter must be there with its shape. */
@@ -12,7 +11,7 @@ export function setParams(model: EmbeddingModel, params: Record<string, { shape:
     const p = params[name];
     if (!p) throw new Error(`${from}: no parameter "${name}" for this ${model.kind} model`);
     if (p.shape.join() !== v.shape.join()) throw new Error(`${from}: parameter "${name}" has shape [${p.shape}], the model needs [${v.shape}]`);
-    v.assign(tf.tensor(p.data, v.shape));
+    v.value.set(p.data);
   }
 }
 

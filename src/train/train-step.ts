@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { EmbeddingModel } from '../models/embedding-model.js';
 import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../nn/optimizer.js';
 import type { ClassifierHead } from './classifier-head.js';
@@ -6,12 +5,7 @@ import type { ClassifierHead } from './classifier-head.js';
 /** One optimiser step on the model parameters (lr) and every head's W (headLr). */
 export function applyUpdate(model: EmbeddingModel, heads: ClassifierHead[], s: StepResult, lr: number, headLr: number, opt: OptimizerOptions, state: OptimizerState): void {
   state.step++;
-  for (const [name, v] of model.params) {
-    if (!v.trainable) continue;
-    const p = Float32Array.from(v.dataSync() as Float32Array);
-    optimizerUpdate(name, p, s.modelGrads.get(name)!, lr, opt, state);
-    tf.tidy(() => v.assign(tf.tensor(p, v.shape)));
-  }
+  for (const [name, p] of model.params) if (p.grad) optimizerUpdate(name, p.value, s.modelGrads.get(name)!, lr, opt, state);
   heads.forEach((h, i) => optimizerUpdate(i === 0 ? 'head.weight' : `head${i}.weight`, h.weight, s.gradW[i], headLr, opt, state));
 }
 
@@ -44,26 +38,8 @@ export function trainStep(model: EmbeddingModel, heads: ClassifierHead[], parts:
     });
     return gradE;
   };
-  model.setTraining?.(true);
-  if (model.trainForward) {
-    const f = model.trainForward(x, B);
-    const modelGrads = f.backward(lossOf(f.embedding));
-    return { ...out, modelGrads };
-  }
-  const vars = [...model.params.values()].filter((v) => v.trainable);
-  const { grads, value } = tf.variableGrads(() => {
-    const e = model.forward(tf.tensor(x, [B, ...model.inputShape]));
-    const gradE = lossOf(Float32Array.from(e.dataSync() as Float32Array));
-    // a scalar whose gradient w.r.t. e is exactly the heads' dL/de
-    return tf.sum(tf.mul(e, tf.tensor2d(gradE, [B, d])));
-  }, vars);
-  value.dispose();
-  const modelGrads = new Map<string, Float32Array>();
-  for (const [name, v] of model.params) {
-    if (v.trainable) modelGrads.set(name, Float32Array.from(grads[v.name].dataSync() as Float32Array));
-  }
-  tf.dispose(grads);
-  return { ...out, modelGrads };
+  const f = model.trainForward(x, B);
+  return { ...out, modelGrads: f.backward(lossOf(f.embedding)) };
 }
 
 function concat(xs: Float32Array[]): Float32Array {

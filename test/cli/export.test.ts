@@ -22,7 +22,7 @@ test('facet export of a trained run, then facet embed --onnx gives facet embed -
   writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 6));
   const data = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta')];
   const run = join(dir, 'run');
-  const trained = facet('train', ...data, '--hidden', '8', '--epochs', '1', '--batch-size', '30', '--embedding-size', '5', '--val-fraction', '0.34', '--backend', 'cpu', '--out', run);
+  const trained = facet('train', ...data, '--hidden', '8', '--epochs', '1', '--batch-size', '30', '--embedding-size', '5', '--val-fraction', '0.34', '--out', run);
   assert.equal(trained.status, 0, trained.stderr);
 
   const model = join(dir, 'model.onnx');
@@ -35,7 +35,7 @@ test('facet export of a trained run, then facet embed --onnx gives facet embed -
   assert.equal(meta['facet.input_normalization'], 'none: the feature rows as given');
   assert.equal(meta['facet.version'], '0.1.0');
 
-  const byRun = facet('embed', '--run', run, ...data, '--split', 'train', '--out', join(dir, 'run.npy'), '--backend', 'cpu');
+  const byRun = facet('embed', '--run', run, ...data, '--split', 'train', '--out', join(dir, 'run.npy'));
   assert.equal(byRun.status, 0, byRun.stderr);
   const byOnnx = facet('embed', '--onnx', model, ...data, '--split', 'train', '--out', join(dir, 'onnx.npy'));
   assert.equal(byOnnx.status, 0, byOnnx.stderr);

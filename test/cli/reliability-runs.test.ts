@@ -17,7 +17,7 @@ const r = new Random(4);
 const n = 120, d = 6;
 writeFeatures(join(dir, 'f.npy'), { data: Float32Array.from({ length: n * d }, (_, i) => (Math.floor(i / d) % 6 === i % d ? 3 : 0) + r.normal() * 0.3), rows: n, cols: d });
 writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 6));
-const data = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--backend', 'cpu'];
+const data = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta')];
 const trainArgs = [...data, '--epochs', '1', '--batch-size', '20', '--embedding-size', '4', '--val-fraction', '0'];
 
 const facet = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], {

@@ -1,6 +1,5 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { setupBackend } from '../../src/compute/backend.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
 import { trainNaan } from '../../src/models/naan/train.js';
@@ -10,7 +9,6 @@ import { clusterBaseline, tuneThreshold } from '../../src/cluster/baselines.js';
 import { graphClusterer } from '../../src/cluster/clusterers.js';
 import { clusteringMetrics } from '../../src/eval/clustering-metrics.js';
 
-before(async () => { await setupBackend('auto'); });
 
 /** Area under the ROC curve of scores for same-identity (1) vs different-identity (0) edges. */
 function auc(scores: ArrayLike<number>, same: boolean[]): number {

@@ -7,7 +7,6 @@ import sharp from 'sharp';
 import { readFeatures, writeNpz } from '../../src/data/files/index.js';
 import { readVerificationBin, writeVerificationBin } from '../../src/data/files/verification-bin.js';
 import { Random } from '../../src/data/random.js';
-import { setupBackend } from '../../src/compute/backend.js';
 import { embed } from '../../src/models/embedding-model.js';
 import { loadTrainedModel } from '../../src/train/trained-model.js';
 import { evaluateVerification } from '../../src/eval/verification.js';
@@ -64,7 +63,7 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   // the sets as a list in --config (the command line's comma form is used below)
   writeFileSync(join(dir, 'run.yaml'), `verify:\n  - ${bin}\nselect-by: verify\n`);
   const tr = facet('train', '--dataset', 'glyphs', '--root', dir, '--model', 'small-cnn', '--epochs', '3', '--batch-size', '6', '--embedding-size', '8',
-    '--scale', '16', '--lr', '1e-2', '--val-fraction', '0.25', '--config', join(dir, 'run.yaml'), '--backend', 'cpu', '--out', run);
+    '--scale', '16', '--lr', '1e-2', '--val-fraction', '0.25', '--config', join(dir, 'run.yaml'), '--out', run);
   assert.equal(tr.status, 0, tr.stderr);
 
   // per epoch: verify entries, best = the highest so far
@@ -85,12 +84,12 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   assert.equal(result.validationSelected['verify meanAccuracy'], highest);
 
   // eval --bin: exactly evaluateVerification of the run's own embeddings (facet embed) of the same images
-  const emb = facet('embed', '--run', run, '--dataset', 'glyphs', '--root', dir, '--split', 'test', '--out', join(dir, 'e.npy'), '--backend', 'cpu');
+  const emb = facet('embed', '--run', run, '--dataset', 'glyphs', '--root', dir, '--split', 'test', '--out', join(dir, 'e.npy'));
   assert.equal(emb.status, 0, emb.stderr);
   writeFileSync(join(dir, 'pairs.txt'), issame.map((s, p) => `${2 * p} ${2 * p + 1} ${s ? 1 : 0}`).join('\n') + '\n');
   const fromFiles = facet('eval', 'verification', '--embeddings', join(dir, 'e.npy'), '--pairs', join(dir, 'pairs.txt'), '--json');
   assert.equal(fromFiles.status, 0, fromFiles.stderr);
-  const fromBin = facet('eval', 'verification', '--bin', bin, '--run', run, '--flip', '--json', '--backend', 'cpu');
+  const fromBin = facet('eval', 'verification', '--bin', bin, '--run', run, '--flip', '--json');
   assert.equal(fromBin.status, 0, fromBin.stderr);
   const a = lastJson(fromFiles.stdout);
   const { accuracyFlip, stdFlip, model, resized, ...b } = lastJson(fromBin.stdout);
@@ -99,7 +98,6 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   assert.match(model, /epoch 3/);
 
   // the flip rule, computed directly: each row's embedding plus its mirrored image's, then the same evaluation
-  await setupBackend('cpu');
   const { model: net } = loadTrainedModel(run, undefined, 'last');
   const n = testImages.length;
   const mirrored = new Float32Array(n * S * S);
@@ -170,17 +168,17 @@ test('facet train --verify and facet eval verification --bin: the accuracy of th
   await assert.rejects(loadVerificationSets([few], [S, S, 1]), /--verify .*few\.bin: 4 pairs; the 10-fold accuracy needs at least 10/);
   await assert.rejects(loadVerificationSet(bin, [8]), /verification needs an image model/);
   // through the commands: one line naming the file, no stack trace; a bad --verify stops before any training step
-  const evalBad = facet('eval', 'verification', '--bin', truncated, '--run', run, '--backend', 'cpu');
+  const evalBad = facet('eval', 'verification', '--bin', truncated, '--run', run);
   assert.notEqual(evalBad.status, 0);
   assert.match(evalBad.stderr, /trunc\.bin: not a readable insightface verification \.bin pickle: truncated/);
   assert.doesNotMatch(evalBad.stderr, /\n\s+at /);
   const noRun = facet('eval', 'verification', '--bin', bin, '--flip');
   assert.match(noRun.stderr, /--bin needs the model that embeds its images: --run DIR/);
   const out = join(dir, 'not-started');
-  const trainBad = facet('train', '--dataset', 'glyphs', '--root', dir, '--model', 'small-cnn', '--verify', `${bin},${mismatch}`, '--backend', 'cpu', '--out', out);
+  const trainBad = facet('train', '--dataset', 'glyphs', '--root', dir, '--model', 'small-cnn', '--verify', `${bin},${mismatch}`, '--out', out);
   assert.notEqual(trainBad.status, 0);
   assert.match(trainBad.stderr, /mismatch\.bin: not an insightface verification \.bin: 3 images for 1 pairs/);
   assert.ok(!existsSync(join(out, 'metrics.jsonl')), 'no training started');
-  const noSets = facet('train', '--dataset', 'glyphs', '--root', dir, '--select-by', 'verify', '--backend', 'cpu', '--out', join(dir, 'x'));
+  const noSets = facet('train', '--dataset', 'glyphs', '--root', dir, '--select-by', 'verify', '--out', join(dir, 'x'));
   assert.match(noSets.stderr, /--select-by verify needs --verify FILES/);
 });

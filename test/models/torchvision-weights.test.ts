@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { setupBackend } from '../../src/compute/backend.js';
 import { writeNpz, type NdArray } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { resnetModel } from '../../src/models/resnet.js';
@@ -9,7 +8,6 @@ import { mlpModel } from '../../src/models/mlp.js';
 import { loadTorchvisionResnet } from '../../src/models/torchvision-weights.js';
 import { tempDir } from '../helpers/temp.js';
 
-await setupBackend('cpu');
 
 /** A torchvision-named ResNet-18 state_dict (OIHW convs) with values that identify their position. */
 function torchvisionResnet18(): Record<string, NdArray> {
@@ -40,18 +38,18 @@ test('a torchvision ResNet-18 state_dict loads into facet\'s ResNet-18 (OIHW →
   const sd = torchvisionResnet18();
   writeNpz(join(dir, 'r18.npz'), sd);
   const model = resnetModel(18, 32, 32, 3, 8, new Random(2));
-  const embedBefore = Float32Array.from(model.params.get('embed.w')!.dataSync() as Float32Array);
+  const embedBefore = model.params.get('embed.w')!.value.slice();
   // every backbone tensor: all parameters but the embedding layer's weight and bias
   assert.equal(loadTorchvisionResnet(model, join(dir, 'r18.npz')), model.params.size - 2);
   const w = model.params.get('layer2.0.conv1.w')!; // HWIO [3, 3, 64, 128]
   const src = sd['layer2.0.conv1.weight']; // OIHW [128, 64, 3, 3]
-  const hwio = w.dataSync() as Float32Array;
+  const hwio = w.value;
   for (const [o, i, y, x] of [[0, 0, 0, 0], [5, 7, 1, 2], [127, 63, 2, 2]]) {
     assert.equal(hwio[((y * 3 + x) * 64 + i) * 128 + o], src.data[((o * 64 + i) * 3 + y) * 3 + x]);
   }
-  assert.deepEqual(model.params.get('layer3.0.down.bn.mean')!.dataSync(), sd['layer3.0.downsample.1.running_mean'].data);
-  assert.deepEqual(model.params.get('stem.bn.gamma')!.dataSync(), sd['bn1.weight'].data);
-  assert.deepEqual(model.params.get('embed.w')!.dataSync(), embedBefore);
+  assert.deepEqual(model.params.get('layer3.0.down.bn.mean')!.value, sd['layer3.0.downsample.1.running_mean'].data);
+  assert.deepEqual(model.params.get('stem.bn.gamma')!.value, sd['bn1.weight'].data);
+  assert.deepEqual(model.params.get('embed.w')!.value, embedBefore);
 });
 
 test('torchvision weights: a missing tensor, a wrong shape or a non-ResNet model get errors naming the tensor', () => {

@@ -28,7 +28,7 @@ test('facet semi checks --knn-k and --naan-sample-hops before the first expensiv
   const n = 200, d = 4;
   writeFeatures(join(dir, 'f.bin'), { data: Float32Array.from({ length: n * d }, (_, i) => Math.sin(i)), rows: n, cols: d });
   writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 20));
-  const base = ['--dataset', `features:${join(dir, 'f.bin')}`, '--dim', '4', '--labels', join(dir, 'l.meta'), '--backend', 'cpu', '--out', join(dir, 'run')];
+  const base = ['--dataset', `features:${join(dir, 'f.bin')}`, '--dim', '4', '--labels', join(dir, 'l.meta'), '--out', join(dir, 'run')];
   const hops = facet('semi', ...base, '--knn-k', '10');
   assert.match(hops.stderr, /--naan-sample-hops 30: must be < --knn-k 10/);
   const big = facet('semi', ...base, '--knn-k', '5000');

@@ -17,7 +17,7 @@ writeLabels(join(dir, 'l.meta'), faces.labels);
 const out = join(dir, 'run');
 const semiArgs = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--labelled-fraction', '0.3', '--test-fraction', '0.3',
   '--hidden', '64', '--embedding-size', '16', '--epochs', '4', '--batch-size', '64', '--lr', '3e-3', '--knn-k', '21', '--naan-k-hops', '10,5',
-  '--naan-sample-hops', '10', '--naan-epochs', '1', '--naan-max-steps', '30', '--predict-k-hops', '10,5', '--scorer', 'cosine', '--backend', 'cpu'];
+  '--naan-sample-hops', '10', '--naan-epochs', '1', '--naan-max-steps', '30', '--predict-k-hops', '10,5', '--scorer', 'cosine'];
 /** `args` with the value of `flag` replaced */
 const withOption = (args: string[], flag: string, value: string) => args.map((a, i) => (args[i - 1] === flag ? value : a));
 const facet = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), ...args], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });

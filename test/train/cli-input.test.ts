@@ -24,7 +24,7 @@ function dataset(dir: string, n: number, d: number, classes: number, labelOf = (
 }
 
 
-const small = ['--epochs', '1', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4', '--backend', 'cpu'];
+const small = ['--epochs', '1', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4'];
 
 test('a run\'s config.json fed back with --config reproduces the run', (t) => {
   const dir = tempDir('facet-train-input-');

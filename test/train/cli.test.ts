@@ -22,7 +22,7 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   writeLabels(join(dir, 'l.meta'), labels);
   const run = join(dir, 'run');
   const args = ['--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--loss', 'broadface', '--queue-size', '50',
-    '--compensate', '--epochs', '2', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4', '--val-fraction', '0.34', '--backend', 'cpu'];
+    '--compensate', '--epochs', '2', '--batch-size', '20', '--lr', '1e-2', '--scale', '16', '--embedding-size', '4', '--val-fraction', '0.34'];
   const res = facet('train', ...args, '--out', run);
   assert.equal(res.status, 0, res.stderr);
   const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
@@ -45,13 +45,13 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   assert.match(html, /validation-selected epoch \((1|2)\)/);
   // facet embed: the run's embeddings of the dataset, L2-normalised, one row per sample
   const emb = facet('embed', '--run', run, '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train',
-    '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'e.meta'), '--backend', 'cpu');
+    '--out', join(dir, 'e.npy'), '--labels-out', join(dir, 'e.meta'));
   assert.equal(emb.status, 0, emb.stderr);
   const e = readFeatures(join(dir, 'e.npy'));
   assert.deepEqual([e.rows, e.cols], [n, 4]);
   for (let i = 0; i < n; i += 17) assert.ok(Math.abs(Math.hypot(...e.data.subarray(i * 4, i * 4 + 4)) - 1) < 1e-5);
   assert.deepEqual(readLabels(join(dir, 'e.meta')), labels);
-  const badEmbed = facet('embed', '--run', join(dir, 'nowhere'), '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train', '--out', join(dir, 'x.npy'), '--backend', 'cpu');
+  const badEmbed = facet('embed', '--run', join(dir, 'nowhere'), '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--split', 'train', '--out', join(dir, 'x.npy'));
   assert.notEqual(badEmbed.status, 0);
   assert.match(badEmbed.stderr, /no checkpoint.json there/);
   assert.ok(!existsSync(join(dir, 'x.npy')));
@@ -60,7 +60,7 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
   assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').length, lines.length);
   // --resume with only the data and a new epoch count: the run's own settings (config.json) fill the rest,
   // not today's defaults (loss arcface, lr 1e-3, … would be refused by the checkpoint or change the run)
-  const longer = facet('train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--epochs', '3', '--backend', 'cpu', '--resume', run);
+  const longer = facet('train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--epochs', '3', '--resume', run);
   assert.equal(longer.status, 0, longer.stderr);
   const third = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step' && l.epoch === 3);
   assert.equal(third.length, 4);
@@ -69,7 +69,7 @@ test('facet train on precomputed features writes config, metrics, checkpoint and
 });
 
 test('facet train: unknown dataset and negative queue size are refused with the option named', () => {
-  const a = facet('train', '--dataset', 'imagenet', '--backend', 'cpu');
+  const a = facet('train', '--dataset', 'imagenet');
   assert.notEqual(a.status, 0);
   assert.match(a.stderr, /unknown dataset "imagenet"/);
   const b = facet('train', '--dataset', 'fashion-mnist', '--queue-size', '-3');
@@ -86,7 +86,7 @@ test('Ctrl-C (SIGINT) during training saves a checkpoint and exits with 130, so 
   writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 5));
   const run = join(dir, 'run');
   const child = spawn(process.execPath, [join(repoRoot, 'bin/facet.js'), 'train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'),
-    '--epochs', '1000', '--batch-size', '8', '--val-fraction', '0', '--backend', 'cpu', '--out', run], { env: { ...process.env, FACET_QUIET: '1' } });
+    '--epochs', '1000', '--batch-size', '8', '--val-fraction', '0', '--out', run], { env: { ...process.env, FACET_QUIET: '1' } });
   let stdout = '';
   child.stdout.on('data', (b) => { stdout += b; });
   const metrics = join(run, 'metrics.jsonl');
@@ -113,7 +113,7 @@ test('facet train on an image-folder dataset decodes and augments batches from d
   }
   const run = join(dir, 'run');
   const res = facet('train', '--dataset', `folder:${join(dir, 'imgs')}`, '--model', 'small-cnn', '--image-size', '16', '--epochs', '2', '--batch-size', '8',
-    '--val-fraction', '0.34', '--embedding-size', '8', '--scale', '16', '--lr', '1e-2', '--backend', 'cpu', '--out', run);
+    '--val-fraction', '0.34', '--embedding-size', '8', '--scale', '16', '--lr', '1e-2', '--out', run);
   assert.equal(res.status, 0, res.stderr);
   const out = JSON.parse(readFileSync(join(run, 'result.json'), 'utf8'));
   assert.equal(out.numClasses, 4);
@@ -122,7 +122,7 @@ test('facet train on an image-folder dataset decodes and augments batches from d
   const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');
   assert.equal(steps.length, 6);
   assert.ok(steps.every((s) => Number.isFinite(s.loss)));
-  const limited = facet('train', '--dataset', `folder:${join(dir, 'imgs')}`, '--limit', '5', '--backend', 'cpu', '--out', join(dir, 'x'));
+  const limited = facet('train', '--dataset', `folder:${join(dir, 'imgs')}`, '--limit', '5', '--out', join(dir, 'x'));
   assert.notEqual(limited.status, 0);
   assert.match(limited.stderr, /--limit applies to in-memory datasets/);
 });

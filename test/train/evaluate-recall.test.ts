@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setupBackend } from '../../src/compute/backend.js';
 import { Random } from '../../src/data/random.js';
 import { evaluateRetrieval } from '../../src/eval/retrieval.js';
 import { embed } from '../../src/models/embedding-model.js';
@@ -9,7 +8,6 @@ import { defaultTrainConfig } from '../../src/train/config.js';
 import { recallAtK } from '../../src/train/evaluate-recall.js';
 import { asSource, type Samples } from '../../src/train/samples.js';
 
-await setupBackend('cpu');
 
 const rows = (n: number, seed: number, labels: number[]): Samples => {
   const r = new Random(seed);

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { setupBackend } from '../../src/compute/backend.js';
 import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { registerMargin } from '../../src/heads/margins.js';
@@ -13,7 +12,6 @@ import type { Samples } from '../../src/train/samples.js';
 import { tempDir } from '../helpers/temp.js';
 
 process.env.FACET_QUIET = '1';
-await setupBackend('cpu');
 
 // a new margin is one definition and one registry call: here plain normalised softmax (no margin at all)
 registerMargin('no-margin', { title: 'normalised softmax', defaultMargin: 0, validMargin: { lo: 0, hi: 1e-9 }, target: (cos) => ({ phi: cos, dphi: 1 }) });
@@ -61,7 +59,7 @@ test('the registered margin is a --loss of facet train (in this process), with -
   writeLabels(join(dir, 'l.meta'), data.labels);
   const run = join(dir, 'run');
   await main(['node', 'facet', 'train', '--dataset', `features:${join(dir, 'f.npy')}`, '--labels', join(dir, 'l.meta'), '--loss', 'no-margin', '--queue-size', '24',
-    '--epochs', '1', '--batch-size', '16', '--embedding-size', '4', '--val-fraction', '0', '--backend', 'cpu', '--out', run]);
+    '--epochs', '1', '--batch-size', '16', '--embedding-size', '4', '--val-fraction', '0', '--out', run]);
   const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
   assert.equal(config.loss, 'no-margin');
   const steps = readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.kind === 'step');

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setupBackend } from '../../src/compute/backend.js';
 import { Random } from '../../src/data/random.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { defaultTrainConfig, type TrainConfig } from '../../src/train/config.js';
@@ -10,7 +9,6 @@ import { splitByClass, type Samples } from '../../src/train/samples.js';
 import { tempDir } from '../helpers/temp.js';
 
 process.env.FACET_QUIET = '1';
-await setupBackend('cpu');
 
 /** Gaussian clusters: `classes` × `per` samples of dimension `dim`. */
 function clusters(classes: number, per: number, dim: number, seed: number): Samples {
@@ -51,7 +49,7 @@ test('interrupted mid-epoch and resumed gives the uninterrupted run exactly (wei
   assert.equal(part.interrupted, true);
   const resumed = await train({ ...base, runDir: dir, resume: true });
   assert.deepEqual(resumed.weight, whole.weight);
-  for (const [name, v] of whole.model.params) assert.deepEqual(resumed.model.params.get(name)!.dataSync(), v.dataSync(), name);
+  for (const [name, v] of whole.model.params) assert.deepEqual(resumed.model.params.get(name)!.value, v.value, name);
   assert.deepEqual(resumed.head!.queue.snapshot(), whole.head!.queue.snapshot());
   const steps = (d: string) => readFileSync(join(d, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'step').map((r) => r.loss);
   const wholeDir = tmp();
@@ -95,7 +93,7 @@ test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch
   await train({ ...base, runDir: dir, stopAfterSteps: 4 });
   const resumed = await train({ ...base, runDir: dir, resume: true });
   assert.deepEqual(resumed.heads[1].weight, whole.heads[1].weight);
-  for (const [name, v] of whole.model.params) assert.deepEqual(resumed.model.params.get(name)!.dataSync(), v.dataSync(), name);
+  for (const [name, v] of whole.model.params) assert.deepEqual(resumed.model.params.get(name)!.value, v.value, name);
   const steps = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.kind === 'step');
   // 48 labelled rows / 8 per batch and 48 pseudo rows / 8: 6 steps per epoch
   assert.equal(steps.length, 18);

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { Param } from '../../nn/index.js';
 import type { OnnxGraph } from './graph.js';
 
 /** BatchNorm's epsilon in facet's models (torch's default) */
@@ -7,11 +7,11 @@ const BN_EPS = 1e-5;
 /** A model's parameters by name, read as float32 (the values a checkpoint holds). */
 export type ParamReader = (name: string) => { data: Float32Array; shape: number[] };
 
-export function paramReader(params: Map<string, tf.Variable>, kind: string): ParamReader {
+export function paramReader(params: Map<string, Param>, kind: string): ParamReader {
   return (name) => {
     const v = params.get(name);
     if (!v) throw new Error(`ONNX export: ${kind} has no parameter ${name}`);
-    return { data: v.dataSync() as Float32Array, shape: [...v.shape] };
+    return { data: v.value, shape: [...v.shape] };
   };
 }
 

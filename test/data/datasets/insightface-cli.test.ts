@@ -102,7 +102,7 @@ test('facet semi runs the loop on an insightface .rec set (decoded whole, in mem
   assert.equal(facet('data', 'pack', `folder:${join(dir, 'photos')}`, '--out', rec, '--image-size', '16').status, 0);
   const run = join(dir, 'run');
   const semi = facet('semi', '--dataset', `insightface:${rec}`, '--labelled-fraction', '0.4', '--test-fraction', '0.3', '--epochs', '1', '--batch-size', '16',
-    '--embedding-size', '8', '--knn-k', '5', '--naan-sample-hops', '4', '--scorer', 'cosine', '--backend', 'cpu', '--out', run);
+    '--embedding-size', '8', '--knn-k', '5', '--naan-sample-hops', '4', '--scorer', 'cosine', '--out', run);
   assert.equal(semi.status, 0, semi.stderr);
   const split = JSON.parse(readFileSync(join(run, 'split.json'), 'utf8'));
   assert.equal(split.labelledClasses + split.unlabelledClasses + split.testClasses, 30);

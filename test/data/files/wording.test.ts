@@ -49,15 +49,15 @@ test('facet embed checks the output folder before any work; cluster train caps -
   writeLabels(join(dir, 'l.meta'), Int32Array.from({ length: n }, (_, i) => i % 5));
   writeKnnLearnToCluster(join(dir, 'faiss_k_6.npz'), { n, k, indices: Int32Array.from({ length: n * k }, (_, i) => (Math.floor(i / k) + (i % k)) % n), distances: Float32Array.from({ length: n * k }, (_, i) => (i % k) * 0.1) });
   const c = facet('cluster', 'train', '--features', join(dir, 'f.npy'), '--knn', join(dir, 'faiss_k_6.npz'), '--labels', join(dir, 'l.meta'),
-    '--k-hops', '500,10', '--epochs', '1', '--max-steps-per-epoch', '1', '--out', join(dir, 'naan.json'), '--backend', 'cpu');
+    '--k-hops', '500,10', '--epochs', '1', '--max-steps-per-epoch', '1', '--out', join(dir, 'naan.json'));
   assert.equal(c.status, 0, c.stderr);
   assert.match(c.stderr, /warning: --k-hops 500,10: capped at 5,5/);
   assert.deepEqual(JSON.parse(c.stdout.trim().split('\n').at(-1)!).kHops, [5, 5]);
   assert.ok(existsSync(join(dir, 'naan.json')));
   // a model for 4-d features given 3-d ones: both files named
   writeFeatures(join(dir, 'f3.npy'), { data: Float32Array.from({ length: n * 3 }, (_, i) => Math.cos(i)), rows: n, cols: 3 });
-  const p = facet('cluster', 'predict', '--model', join(dir, 'naan.json'), '--features', join(dir, 'f3.npy'), '--knn', join(dir, 'faiss_k_6.npz'), '--out', join(dir, 'pred'), '--backend', 'cpu');
+  const p = facet('cluster', 'predict', '--model', join(dir, 'naan.json'), '--features', join(dir, 'f3.npy'), '--knn', join(dir, 'faiss_k_6.npz'), '--out', join(dir, 'pred'));
   assert.match(p.stderr, /--model .*naan\.json is for 4-d features; --features .*f3\.npy are 3-d/);
-  const resumed = facet('cluster', 'train', '--features', join(dir, 'f3.npy'), '--knn', join(dir, 'faiss_k_6.npz'), '--labels', join(dir, 'l.meta'), '--resume', '--out', join(dir, 'naan.json'), '--backend', 'cpu');
+  const resumed = facet('cluster', 'train', '--features', join(dir, 'f3.npy'), '--knn', join(dir, 'faiss_k_6.npz'), '--labels', join(dir, 'l.meta'), '--resume', '--out', join(dir, 'naan.json'));
   assert.match(resumed.stderr, /--resume: .*naan\.json is for 4-d features; --features .*f3\.npy are 3-d/);
 });
