@@ -51,7 +51,7 @@ export function smallCnnModel(
   const layout = smallCnnLayout(height, width);
   layout.channels.forEach((oc, l) => {
     const cin = shape[2];
-    layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), 3, k));
+    layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), {}, k));
     layers.push(new BatchNormRelu(`bn${l}`, layers[layers.length - 1].outShape, { momentum: options.momentum }, k));
     shape = layers[layers.length - 1].outShape;
     if (layout.pools[l]) {

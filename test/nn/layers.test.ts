@@ -16,13 +16,13 @@ function bn(name: string, shape: number[], k: Kernels): BatchNormRelu {
 }
 
 const layers: [string, (k: Kernels) => Layer][] = [
-  ['conv 3×3 same', (k) => new Conv2d('conv', [5, 4, 3], 4, rand(3 * 3 * 3 * 4, 3, 0.5), 3, k)],
+  ['conv 3×3 same', (k) => new Conv2d('conv', [5, 4, 3], 4, rand(3 * 3 * 3 * 4, 3, 0.5), {}, k)],
   ['BatchNorm+ReLU', (k) => bn('bn', [4, 3, 5], k)],
   ['2×2 max-pool (odd sizes)', (k) => new MaxPool2x2('pool', [5, 7, 3], k)],
   ['global average pool', () => new GlobalAvgPool('gap', [3, 2, 4])],
   ['linear', (k) => new Linear('fc', [2, 2, 3], 5, rand(12 * 5, 4, 0.5), k)],
   ['conv + BN+ReLU + pool + linear', (k) => new Sequential('net', [
-    new Conv2d('c', [6, 6, 2], 3, rand(3 * 3 * 2 * 3, 5, 0.5), 3, k), bn('b', [6, 6, 3], k), new MaxPool2x2('p', [6, 6, 3], k),
+    new Conv2d('c', [6, 6, 2], 3, rand(3 * 3 * 2 * 3, 5, 0.5), {}, k), bn('b', [6, 6, 3], k), new MaxPool2x2('p', [6, 6, 3], k),
     new Linear('fc', [3, 3, 3], 4, rand(27 * 4, 6, 0.3), k),
   ])],
 ];
@@ -61,8 +61,8 @@ test('layers refuse bad shapes with clear errors', () => {
 
 test('native and fallback engines give the same outputs and gradients', { skip: skipNative }, () => {
   const build = (k: Kernels) => new Sequential('net', [
-    new Conv2d('c0', [12, 12, 3], 16, rand(3 * 3 * 3 * 16, 1, 0.4), 3, k), new BatchNormRelu('b0', [12, 12, 16], {}, k), new MaxPool2x2('p0', [12, 12, 16], k),
-    new Conv2d('c1', [6, 6, 16], 8, rand(3 * 3 * 16 * 8, 2, 0.2), 3, k), new BatchNormRelu('b1', [6, 6, 8], {}, k), new GlobalAvgPool('g', [6, 6, 8]),
+    new Conv2d('c0', [12, 12, 3], 16, rand(3 * 3 * 3 * 16, 1, 0.4), {}, k), new BatchNormRelu('b0', [12, 12, 16], {}, k), new MaxPool2x2('p0', [12, 12, 16], k),
+    new Conv2d('c1', [6, 6, 16], 8, rand(3 * 3 * 16 * 8, 2, 0.2), {}, k), new BatchNormRelu('b1', [6, 6, 8], {}, k), new GlobalAvgPool('g', [6, 6, 8]),
     new Linear('fc', [8], 5, rand(40, 3, 0.5), k),
   ]);
   const a = build(native!), b = build(fallbackKernels), x = rand(4 * 12 * 12 * 3, 4), r = rand(20, 5);
