@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '../src/compute/backend.js';
 import { kernels, threads } from '../src/compute/index.js';
-import { BatchNormRelu, Conv2d, Linear, MaxPool2x2, Sequential, type Layer } from '../src/nn/index.js';
+import { BatchNorm, Conv2d, Linear, MaxPool, Sequential, type Layer } from '../src/nn/index.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const channels = [1, 32, 64, 128];
@@ -60,7 +60,7 @@ async function facetStepSeconds(batch: number, repeat: number): Promise<number> 
     layers.push(new Conv2d(`conv${l}`, shape, channels[l + 1], w.dataSync() as Float32Array));
     w.dispose();
     shape = layers[layers.length - 1].outShape;
-    layers.push(new BatchNormRelu(`bn${l}`, shape), new MaxPool2x2(`pool${l}`, shape));
+    layers.push(new BatchNorm(`bn${l}`, shape, { relu: true }), new MaxPool(`pool${l}`, shape, { size: 2, stride: 2 }));
     shape = layers[layers.length - 1].outShape;
   }
   const flat = (side / 8) ** 2 * channels[3];
