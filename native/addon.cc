@@ -133,7 +133,8 @@ float* F32(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
 Napi::Value ChannelMoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 5 || !ReadSizes(info, 1, 2, s, "channelMoments")) return Fail(env, "channelMoments(x, rows, c, mean, var)"), env.Undefined();
+  if (info.Length() != 5) return Fail(env, "channelMoments(x, rows, c, mean, var)"), env.Undefined();
+  if (!ReadSizes(info, 1, 2, s, "channelMoments")) return env.Undefined();
   if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "mean") || !CheckFloat32(env, info[4], s[1], "var")) return env.Undefined();
   channel_moments(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), g_threads);
   return env.Undefined();
@@ -143,7 +144,8 @@ Napi::Value ChannelMoments(const Napi::CallbackInfo& info) {
 Napi::Value ScaleShift(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 7 || !ReadSizes(info, 1, 2, s, "scaleShift")) return Fail(env, "scaleShift(x, rows, c, scale, shift, y, relu)"), env.Undefined();
+  if (info.Length() != 7) return Fail(env, "scaleShift(x, rows, c, scale, shift, y, relu)"), env.Undefined();
+  if (!ReadSizes(info, 1, 2, s, "scaleShift")) return env.Undefined();
   if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "scale") || !CheckFloat32(env, info[4], s[1], "shift") ||
       !CheckFloat32(env, info[5], s[0] * s[1], "y")) return env.Undefined();
   scale_shift(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), F32(info[5]), info[6].ToBoolean(), g_threads);
@@ -154,9 +156,8 @@ Napi::Value ScaleShift(const Napi::CallbackInfo& info) {
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 12 || !ReadSizes(info, 3, 2, s, "batchNormBackward")) {
-    return Fail(env, "batchNormBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, relu)"), env.Undefined();
-  }
+  if (info.Length() != 12) return Fail(env, "batchNormBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, relu)"), env.Undefined();
+  if (!ReadSizes(info, 3, 2, s, "batchNormBackward")) return env.Undefined();
   const int64_t big = s[0] * s[1], c = s[1];
   const bool relu = info[11].ToBoolean();
   if (!CheckFloat32(env, info[0], big, "x") || !CheckFloat32(env, info[1], relu ? big : 0, "y") || !CheckFloat32(env, info[2], big, "dy") ||
@@ -177,7 +178,8 @@ bool CheckInt32(Napi::Env env, const Napi::Value& v, size_t need, const char* wh
 Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[7];
-  if (info.Length() != 10 || !ReadSizes(info, 1, 7, s, "maxPoolForward")) return Fail(env, "maxPoolForward(x, n, h, w, c, size, stride, pad, y, argmax)"), env.Undefined();
+  if (info.Length() != 10) return Fail(env, "maxPoolForward(x, n, h, w, c, size, stride, pad, y, argmax)"), env.Undefined();
+  if (!ReadSizes(info, 1, 4, s, "maxPoolForward") || !ReadSizes(info, 5, 3, s + 4, "maxPoolForward")) return env.Undefined();
   const int64_t n = s[0], h = s[1], w = s[2], c = s[3], size = s[4], stride = s[5], pad = s[6];
   if (size < 1 || stride < 1 || pad > size / 2 || h + 2 * pad < size || w + 2 * pad < size) {
     return Fail(env, "maxPoolForward: needs size, stride ≥ 1, pad ≤ size/2 and the padded input at least size"), env.Undefined();
@@ -192,7 +194,8 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[6];
-  if (info.Length() != 9 || !ReadSizes(info, 2, 6, s, "maxPoolBackward")) return Fail(env, "maxPoolBackward(dy, argmax, n, h, w, c, oh, ow, dx)"), env.Undefined();
+  if (info.Length() != 9) return Fail(env, "maxPoolBackward(dy, argmax, n, h, w, c, oh, ow, dx)"), env.Undefined();
+  if (!ReadSizes(info, 2, 4, s, "maxPoolBackward") || !ReadSizes(info, 6, 2, s + 4, "maxPoolBackward")) return env.Undefined();
   const int64_t per = s[1] * s[2] * s[3], perOut = s[4] * s[5] * s[3], out = s[0] * perOut;
   if (!CheckFloat32(env, info[0], out, "dy") || !CheckInt32(env, info[1], out, "argmax") || !CheckFloat32(env, info[8], s[0] * per, "dx")) return env.Undefined();
   const int32_t* arg = info[1].As<Napi::Int32Array>().Data();
@@ -210,7 +213,8 @@ template <void (*kFn)(const float*, const float*, float*, int64_t, int), const c
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t size;
-  if (info.Length() != 4 || !ReadSizes(info, 3, 1, &size, kName)) return Fail(env, (std::string(kName) + " takes 3 arrays and a size").c_str()), env.Undefined();
+  if (info.Length() != 4) return Fail(env, (std::string(kName) + " takes 3 arrays and a size").c_str()), env.Undefined();
+  if (!ReadSizes(info, 3, 1, &size, kName)) return env.Undefined();
   if (!CheckFloat32(env, info[0], size, "first input") || !CheckFloat32(env, info[1], size, "second input") || !CheckFloat32(env, info[2], size, "output")) {
     return env.Undefined();
   }
@@ -222,7 +226,8 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 Napi::Value Relu(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t size;
-  if (info.Length() != 3 || !ReadSizes(info, 2, 1, &size, "relu")) return Fail(env, "relu(x, y, size)"), env.Undefined();
+  if (info.Length() != 3) return Fail(env, "relu(x, y, size)"), env.Undefined();
+  if (!ReadSizes(info, 2, 1, &size, "relu")) return env.Undefined();
   if (!CheckFloat32(env, info[0], size, "x") || !CheckFloat32(env, info[1], size, "y")) return env.Undefined();
   relu(F32(info[0]), F32(info[1]), size, g_threads);
   return env.Undefined();

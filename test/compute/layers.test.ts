@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fallbackKernels, kernels, type Kernels } from '../../src/compute/index.js';
+import { loadAddon } from '../../src/compute/native.js';
 
 const native = kernels().name === 'native' ? kernels() : undefined;
 const skipNative = !native && 'native addon not built (needs libopenblas-dev) or FACET_NATIVE=0';
@@ -153,3 +154,15 @@ for (const k of [fallbackKernels, native]) {
     assert.throws(() => k!.channelMoments(x, -1, 2, c4, c4), /rows must be a non-negative integer/);
   });
 }
+
+test('native kernels take sizes whose product passes 2^31 (each array is smaller) and throw one clear error on bad sizes', { skip: skipNative }, () => {
+  // 4×128×128×16 pooled to 64×64: n·h·w·c·oh·ow is 4.3e9, the arrays 1M values
+  const [n, h, w, c] = [4, 128, 128, 16], x = rand(n * h * w * c, 16), y = new Float32Array(x.length / 4), arg = new Int32Array(y.length);
+  native!.maxPoolForward(x, n, h, w, c, 2, 2, 0, y, arg);
+  const dx = new Float32Array(x.length);
+  native!.maxPoolBackward(y, arg, n, h, w, c, 64, 64, dx);
+  assert.ok(arg.every((j, i) => dx[j] === y[i]), 'each maximum routed back to its input');
+  const addon = loadAddon()!, c4 = new Float32Array(4);
+  assert.throws(() => addon.channelMoments(c4, -1, 2, c4, c4), /channelMoments: bad size/);
+  assert.throws(() => addon.maxPoolBackward(c4, new Int32Array(4), 1, 2, 2, 1, 1, 2 ** 32, c4), /maxPoolBackward: bad size/);
+});
