@@ -140,16 +140,20 @@ void max_pool_forward(const float* x, int64_t n, int64_t h, int64_t w, int64_t c
       const int64_t y0 = std::max<int64_t>(0, oy * stride - pad), y1 = std::min(h, oy * stride - pad + size);
       for (int64_t ox = 0; ox < ow; ox++) {
         const int64_t x0 = std::max<int64_t>(0, ox * stride - pad), x1 = std::min(w, ox * stride - pad + size);
-        float* yr = y + (it * ow + ox) * c;
-        int32_t* ar = argmax + (it * ow + ox) * c;
+        float* __restrict yr = y + (it * ow + ox) * c;
+        int32_t* __restrict ar = argmax + (it * ow + ox) * c;
         const int64_t first = ((img * h + y0) * w + x0) * c;
         for (int64_t ch = 0; ch < c; ch++) yr[ch] = x[first + ch], ar[ch] = (int32_t)(first + ch);
         // window cells in row-major order, channels innermost; only a strictly larger value replaces
         for (int64_t iy = y0; iy < y1; iy++)
           for (int64_t ix = x0; ix < x1; ix++) {
-            const int64_t o = ((img * h + iy) * w + ix) * c;
-            for (int64_t ch = 0; ch < c; ch++)
-              if (x[o + ch] > yr[ch]) yr[ch] = x[o + ch], ar[ch] = (int32_t)(o + ch);
+            const int32_t o = (int32_t)(((img * h + iy) * w + ix) * c);
+            const float* __restrict xr = x + o;
+            for (int32_t ch = 0; ch < (int32_t)c; ch++) {
+              const int32_t m = -(int32_t)(xr[ch] > yr[ch]);  // all ones where x wins: a mask GCC vectorises
+              yr[ch] = xr[ch] > yr[ch] ? xr[ch] : yr[ch];
+              ar[ch] = ((o + ch) & m) | (ar[ch] & ~m);
+            }
           }
       }
     }
