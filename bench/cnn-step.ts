@@ -1,5 +1,5 @@
 import { kernels, threads } from '../src/compute/index.js';
-import { BatchNormRelu, Conv2d, Linear, MaxPool2x2, Sequential, type Layer } from '../src/nn/index.js';
+import { BatchNorm, Conv2d, Linear, MaxPool, Sequential, type Layer } from '../src/nn/index.js';
 import { recordResult, runPython, timeIt } from './harness.js';
 
 const channels = [1, 32, 64, 128];
@@ -20,7 +20,7 @@ async function facetStepSeconds(batch: number, repeat: number): Promise<number> 
   for (let l = 0; l < 3; l++) {
     layers.push(new Conv2d(`conv${l}`, shape, channels[l + 1], weights(9 * channels[l] * channels[l + 1], 9 * channels[l], l + 1)));
     shape = layers[layers.length - 1].outShape;
-    layers.push(new BatchNormRelu(`bn${l}`, shape), new MaxPool2x2(`pool${l}`, shape));
+    layers.push(new BatchNorm(`bn${l}`, shape, { relu: true }), new MaxPool(`pool${l}`, shape, { size: 2, stride: 2 }));
     shape = layers[layers.length - 1].outShape;
   }
   const flat = (side / 8) ** 2 * channels[3];

@@ -1,6 +1,7 @@
 /** Every benchmark, by name: `npm run bench -- <name>`. Each runs in its own process (peak memory is per run). */
 import { benchSgemm } from './sgemm.js';
 import { benchCnnStep } from './cnn-step.js';
+import { benchResnetLayers } from './resnet-layers.js';
 import { benchKnnExact, benchKnnHnsw } from './knn.js';
 import { benchRetrieval } from './retrieval.js';
 import { benchClusteringMetrics } from './clustering-metrics.js';
@@ -16,6 +17,7 @@ import { benchInsightfaceIo } from './insightface-io.js';
 export const benchmarks: Record<string, () => Promise<void>> = {
   sgemm: benchSgemm,
   'cnn-step': benchCnnStep,
+  'resnet-layers': benchResnetLayers,
   'knn-exact': benchKnnExact,
   'knn-hnsw': benchKnnHnsw,
   retrieval: benchRetrieval,

@@ -1,4 +1,4 @@
-// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), fused BatchNorm+ReLU and max-pool (layers.cc),
+// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), BatchNorm (optionally fused with ReLU), max-pool and the residual join (layers.cc),
 // NAAN's graph attention (attention.cc) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
@@ -133,34 +133,38 @@ float* F32(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
 Napi::Value ChannelMoments(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 5 || !ReadSizes(info, 1, 2, s, "channelMoments")) return Fail(env, "channelMoments(x, rows, c, mean, var)"), env.Undefined();
+  if (info.Length() != 5) return Fail(env, "channelMoments(x, rows, c, mean, var)"), env.Undefined();
+  if (!ReadSizes(info, 1, 2, s, "channelMoments")) return env.Undefined();
   if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "mean") || !CheckFloat32(env, info[4], s[1], "var")) return env.Undefined();
   channel_moments(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), g_threads);
   return env.Undefined();
 }
 
-// scaleShiftRelu(x, rows, c, scale, shift, y)
-Napi::Value ScaleShiftRelu(const Napi::CallbackInfo& info) {
+// scaleShift(x, rows, c, scale, shift, y, relu)
+Napi::Value ScaleShift(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 6 || !ReadSizes(info, 1, 2, s, "scaleShiftRelu")) return Fail(env, "scaleShiftRelu(x, rows, c, scale, shift, y)"), env.Undefined();
+  if (info.Length() != 7) return Fail(env, "scaleShift(x, rows, c, scale, shift, y, relu)"), env.Undefined();
+  if (!ReadSizes(info, 1, 2, s, "scaleShift")) return env.Undefined();
   if (!CheckFloat32(env, info[0], s[0] * s[1], "x") || !CheckFloat32(env, info[3], s[1], "scale") || !CheckFloat32(env, info[4], s[1], "shift") ||
       !CheckFloat32(env, info[5], s[0] * s[1], "y")) return env.Undefined();
-  scale_shift_relu(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), F32(info[5]), g_threads);
+  scale_shift(F32(info[0]), s[0], s[1], F32(info[3]), F32(info[4]), F32(info[5]), info[6].ToBoolean(), g_threads);
   return env.Undefined();
 }
 
-// bnReluBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta)
-Napi::Value BnReluBackward(const Napi::CallbackInfo& info) {
+// batchNormBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, relu): y is read only with relu
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t s[2];
-  if (info.Length() != 11 || !ReadSizes(info, 3, 2, s, "bnReluBackward")) return Fail(env, "bnReluBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta)"), env.Undefined();
+  if (info.Length() != 12) return Fail(env, "batchNormBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, relu)"), env.Undefined();
+  if (!ReadSizes(info, 3, 2, s, "batchNormBackward")) return env.Undefined();
   const int64_t big = s[0] * s[1], c = s[1];
-  if (!CheckFloat32(env, info[0], big, "x") || !CheckFloat32(env, info[1], big, "y") || !CheckFloat32(env, info[2], big, "dy") ||
+  const bool relu = info[11].ToBoolean();
+  if (!CheckFloat32(env, info[0], big, "x") || !CheckFloat32(env, info[1], relu ? big : 0, "y") || !CheckFloat32(env, info[2], big, "dy") ||
       !CheckFloat32(env, info[5], c, "mean") || !CheckFloat32(env, info[6], c, "invstd") || !CheckFloat32(env, info[7], c, "gamma") ||
       !CheckFloat32(env, info[8], big, "dx") || !CheckFloat32(env, info[9], c, "dgamma") || !CheckFloat32(env, info[10], c, "dbeta")) return env.Undefined();
-  bn_relu_backward(F32(info[0]), F32(info[1]), F32(info[2]), s[0], c, F32(info[5]), F32(info[6]), F32(info[7]), F32(info[8]), F32(info[9]),
-                   F32(info[10]), g_threads);
+  batch_norm_backward(F32(info[0]), F32(info[1]), F32(info[2]), s[0], c, F32(info[5]), F32(info[6]), F32(info[7]), F32(info[8]), F32(info[9]),
+                      F32(info[10]), relu, g_threads);
   return env.Undefined();
 }
 
@@ -170,29 +174,62 @@ bool CheckInt32(Napi::Env env, const Napi::Value& v, size_t need, const char* wh
   return true;
 }
 
-// maxPool2x2Forward(x, n, h, w, c, y, argmax)
+// maxPoolForward(x, n, h, w, c, size, stride, pad, y, argmax)
 Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t s[4];
-  if (info.Length() != 7 || !ReadSizes(info, 1, 4, s, "maxPool2x2Forward")) return Fail(env, "maxPool2x2Forward(x, n, h, w, c, y, argmax)"), env.Undefined();
-  const int64_t out = s[0] * (s[1] / 2) * (s[2] / 2) * s[3];
-  if (!CheckFloat32(env, info[0], s[0] * s[1] * s[2] * s[3], "x") || !CheckFloat32(env, info[5], out, "y") || !CheckInt32(env, info[6], out, "argmax")) return env.Undefined();
-  max_pool2x2_forward(F32(info[0]), s[0], s[1], s[2], s[3], F32(info[5]), info[6].As<Napi::Int32Array>().Data(), g_threads);
+  int64_t s[7];
+  if (info.Length() != 10) return Fail(env, "maxPoolForward(x, n, h, w, c, size, stride, pad, y, argmax)"), env.Undefined();
+  if (!ReadSizes(info, 1, 4, s, "maxPoolForward") || !ReadSizes(info, 5, 3, s + 4, "maxPoolForward")) return env.Undefined();
+  const int64_t n = s[0], h = s[1], w = s[2], c = s[3], size = s[4], stride = s[5], pad = s[6];
+  if (size < 1 || stride < 1 || pad > size / 2 || h + 2 * pad < size || w + 2 * pad < size) {
+    return Fail(env, "maxPoolForward: needs size, stride ≥ 1, pad ≤ size/2 and the padded input at least size"), env.Undefined();
+  }
+  const int64_t oh = (h + 2 * pad - size) / stride + 1, ow = (w + 2 * pad - size) / stride + 1, out = n * oh * ow * c;
+  if (!CheckFloat32(env, info[0], n * h * w * c, "x") || !CheckFloat32(env, info[8], out, "y") || !CheckInt32(env, info[9], out, "argmax")) return env.Undefined();
+  max_pool_forward(F32(info[0]), n, h, w, c, size, stride, pad, oh, ow, F32(info[8]), info[9].As<Napi::Int32Array>().Data(), g_threads);
   return env.Undefined();
 }
 
-// maxPool2x2Backward(dy, argmax, n, h, w, c, dx)
+// maxPoolBackward(dy, argmax, n, h, w, c, oh, ow, dx)
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int64_t s[4];
-  if (info.Length() != 7 || !ReadSizes(info, 2, 4, s, "maxPool2x2Backward")) return Fail(env, "maxPool2x2Backward(dy, argmax, n, h, w, c, dx)"), env.Undefined();
-  const int64_t in = s[0] * s[1] * s[2] * s[3], out = s[0] * (s[1] / 2) * (s[2] / 2) * s[3];
-  if (!CheckFloat32(env, info[0], out, "dy") || !CheckInt32(env, info[1], out, "argmax") || !CheckFloat32(env, info[6], in, "dx")) return env.Undefined();
+  int64_t s[6];
+  if (info.Length() != 9) return Fail(env, "maxPoolBackward(dy, argmax, n, h, w, c, oh, ow, dx)"), env.Undefined();
+  if (!ReadSizes(info, 2, 4, s, "maxPoolBackward") || !ReadSizes(info, 6, 2, s + 4, "maxPoolBackward")) return env.Undefined();
+  const int64_t per = s[1] * s[2] * s[3], perOut = s[4] * s[5] * s[3], out = s[0] * perOut;
+  if (!CheckFloat32(env, info[0], out, "dy") || !CheckInt32(env, info[1], out, "argmax") || !CheckFloat32(env, info[8], s[0] * per, "dx")) return env.Undefined();
   const int32_t* arg = info[1].As<Napi::Int32Array>().Data();
   for (int64_t i = 0; i < out; i++) {
-    if (arg[i] < 0 || arg[i] >= in) return Fail(env, "maxPool2x2Backward: argmax index out of range"), env.Undefined();
+    if (arg[i] < 0 || arg[i] / per != i / perOut) return Fail(env, "maxPoolBackward: argmax index out of range"), env.Undefined();
   }
-  max_pool2x2_backward(F32(info[0]), arg, s[0], s[1], s[2], s[3], F32(info[6]), g_threads);
+  max_pool_backward(F32(info[0]), arg, s[0], s[1], s[2], s[3], s[4], s[5], F32(info[8]), g_threads);
+  return env.Undefined();
+}
+
+constexpr char kAddRelu[] = "addRelu", kAdd[] = "add", kReluBackward[] = "reluBackward";
+
+// addRelu(a, b, y, size), add(a, b, y, size), reluBackward(y, dy, dx, size): three Float32Arrays of `size` values
+template <void (*kFn)(const float*, const float*, float*, int64_t, int), const char* kName>
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t size;
+  if (info.Length() != 4) return Fail(env, (std::string(kName) + " takes 3 arrays and a size").c_str()), env.Undefined();
+  if (!ReadSizes(info, 3, 1, &size, kName)) return env.Undefined();
+  if (!CheckFloat32(env, info[0], size, "first input") || !CheckFloat32(env, info[1], size, "second input") || !CheckFloat32(env, info[2], size, "output")) {
+    return env.Undefined();
+  }
+  kFn(F32(info[0]), F32(info[1]), F32(info[2]), size, g_threads);
+  return env.Undefined();
+}
+
+// relu(x, y, size)
+Napi::Value Relu(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t size;
+  if (info.Length() != 3) return Fail(env, "relu(x, y, size)"), env.Undefined();
+  if (!ReadSizes(info, 2, 1, &size, "relu")) return env.Undefined();
+  if (!CheckFloat32(env, info[0], size, "x") || !CheckFloat32(env, info[1], size, "y")) return env.Undefined();
+  relu(F32(info[0]), F32(info[1]), size, g_threads);
   return env.Undefined();
 }
 
@@ -276,10 +313,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilter>));
   exports.Set("conv2dBackpropFilterColumns", Napi::Function::New(env, Conv2d<ConvPass::kBackpropFilterColumns>));
   exports.Set("channelMoments", Napi::Function::New(env, ChannelMoments));
-  exports.Set("scaleShiftRelu", Napi::Function::New(env, ScaleShiftRelu));
-  exports.Set("bnReluBackward", Napi::Function::New(env, BnReluBackward));
-  exports.Set("maxPool2x2Forward", Napi::Function::New(env, MaxPoolForward));
-  exports.Set("maxPool2x2Backward", Napi::Function::New(env, MaxPoolBackward));
+  exports.Set("scaleShift", Napi::Function::New(env, ScaleShift));
+  exports.Set("batchNormBackward", Napi::Function::New(env, BatchNormBackward));
+  exports.Set("maxPoolForward", Napi::Function::New(env, MaxPoolForward));
+  exports.Set("maxPoolBackward", Napi::Function::New(env, MaxPoolBackward));
+  exports.Set("addRelu", Napi::Function::New(env, Binary<add_relu, kAddRelu>));
+  exports.Set("add", Napi::Function::New(env, Binary<add, kAdd>));
+  exports.Set("reluBackward", Napi::Function::New(env, Binary<relu_backward, kReluBackward>));
+  exports.Set("relu", Napi::Function::New(env, Relu));
   exports.Set("groupAttentionForward", Napi::Function::New(env, GroupAttentionForward));
   exports.Set("groupAttentionBackward", Napi::Function::New(env, GroupAttentionBackward));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

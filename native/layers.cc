@@ -49,30 +49,39 @@ void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float
   }
 }
 
-void scale_shift_relu(const float* x, int64_t rows, int64_t c, const float* scale, const float* shift, float* y, int threads) {
+namespace {
+
+template <bool kRelu>
+void ScaleShift(const float* x, int64_t rows, int64_t c, const float* scale, const float* shift, float* y, int threads) {
   ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; r++) {
       const float* __restrict xr = x + r * c;
       const float* __restrict a = scale;
       const float* __restrict b2 = shift;
       float* __restrict yr = y + r * c;
-      for (int64_t ch = 0; ch < c; ch++) yr[ch] = std::max(0.f, xr[ch] * a[ch] + b2[ch]);
+      for (int64_t ch = 0; ch < c; ch++) {
+        const float z = xr[ch] * a[ch] + b2[ch];
+        yr[ch] = kRelu ? std::max(0.f, z) : z;
+      }
     }
   });
 }
 
-void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t rows, int64_t c, const float* mean,
-                      const float* invstd, const float* gamma, float* dx, float* dgamma, float* dbeta, int threads) {
-  // pass 1: Σ dz and Σ dz·(x − mean) per channel, dz = dy where the ReLU passed
+template <bool kRelu>
+void BatchNormBackward(const float* x, const float* y, const float* dy, int64_t rows, int64_t c, const float* mean,
+                       const float* invstd, const float* gamma, float* dx, float* dgamma, float* dbeta, int threads) {
+  // dz = dy where the ReLU passed (branch-free, so it vectorises); dy itself without the ReLU
+  auto dz = [](const float* yr, const float* dr, int64_t ch) { return kRelu ? (yr[ch] > 0.f) * dr[ch] : dr[ch]; };
+  // pass 1: Σ dz and Σ dz·(x − mean) per channel
   const std::vector<double> sums = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fb, float* __restrict fg) {
     const float* __restrict xr = x + r * c;
-    const float* __restrict yr = y + r * c;
+    const float* __restrict yr = kRelu ? y + r * c : nullptr;
     const float* __restrict dr = dy + r * c;
     const float* __restrict mu = mean;
     for (int64_t ch = 0; ch < c; ch++) {
-      const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
-      fb[ch] += dz;
-      fg[ch] += dz * (xr[ch] - mu[ch]);
+      const float d = dz(yr, dr, ch);
+      fb[ch] += d;
+      fg[ch] += d * (xr[ch] - mu[ch]);
     }
   });
   std::vector<float> k1(c), k2(c), k3(c);
@@ -89,53 +98,90 @@ void bn_relu_backward(const float* x, const float* y, const float* dy, int64_t r
   ParallelFor(rows, threads, RowGrain(c), [&](int, int64_t b, int64_t e) {
     for (int64_t r = b; r < e; r++) {
       const float* __restrict xr = x + r * c;
-      const float* __restrict yr = y + r * c;
+      const float* __restrict yr = kRelu ? y + r * c : nullptr;
       const float* __restrict dr = dy + r * c;
       const float* __restrict a = k1.data();
       const float* __restrict g = k2.data();
       const float* __restrict h = k3.data();
       const float* __restrict mu = mean;
       float* __restrict o = dx + r * c;
-      for (int64_t ch = 0; ch < c; ch++) {
-        const float dz = (yr[ch] > 0.f) * dr[ch];  // branch-free, so it vectorises
-        o[ch] = a[ch] * dz + g[ch] * (xr[ch] - mu[ch]) + h[ch];
-      }
+      for (int64_t ch = 0; ch < c; ch++) o[ch] = a[ch] * dz(yr, dr, ch) + g[ch] * (xr[ch] - mu[ch]) + h[ch];
     }
   });
 }
 
-void max_pool2x2_forward(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, float* y, int32_t* argmax, int threads) {
-  const int64_t oh = h / 2, ow = w / 2;
+// f(i) for every i in [0, size), split over threads in blocks of at least 64K.
+template <class F>
+void Elementwise(int64_t size, int threads, F f) {
+  ParallelFor(size, threads, 65536, [&](int, int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; i++) f(i);
+  });
+}
+
+}  // namespace
+
+void scale_shift(const float* x, int64_t rows, int64_t c, const float* scale, const float* shift, float* y, bool relu, int threads) {
+  if (relu) ScaleShift<true>(x, rows, c, scale, shift, y, threads);
+  else ScaleShift<false>(x, rows, c, scale, shift, y, threads);
+}
+
+void batch_norm_backward(const float* x, const float* y, const float* dy, int64_t rows, int64_t c, const float* mean,
+                         const float* invstd, const float* gamma, float* dx, float* dgamma, float* dbeta, bool relu, int threads) {
+  if (relu) BatchNormBackward<true>(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, threads);
+  else BatchNormBackward<false>(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, threads);
+}
+
+void max_pool_forward(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, int64_t size, int64_t stride, int64_t pad,
+                      int64_t oh, int64_t ow, float* y, int32_t* argmax, int threads) {
   // one item = one output row of one image
-  ParallelFor(n * oh, threads, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, ow * c)), [&](int, int64_t b, int64_t e) {
+  ParallelFor(n * oh, threads, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, ow * c * size)), [&](int, int64_t b, int64_t e) {
     for (int64_t it = b; it < e; it++) {
       const int64_t img = it / oh, oy = it % oh;
+      const int64_t y0 = std::max<int64_t>(0, oy * stride - pad), y1 = std::min(h, oy * stride - pad + size);
       for (int64_t ox = 0; ox < ow; ox++) {
-        const int64_t i00 = ((img * h + 2 * oy) * w + 2 * ox) * c;
-        const int64_t offs[4] = {0, c, w * c, w * c + c};
-        float* yr = y + (it * ow + ox) * c;
-        int32_t* ar = argmax + (it * ow + ox) * c;
-        for (int64_t ch = 0; ch < c; ch++) {
-          int64_t best = i00 + ch;
-          float bv = x[best];
-          for (int k = 1; k < 4; k++) {
-            const int64_t j = i00 + offs[k] + ch;
-            if (x[j] > bv) bv = x[j], best = j;
+        const int64_t x0 = std::max<int64_t>(0, ox * stride - pad), x1 = std::min(w, ox * stride - pad + size);
+        float* __restrict yr = y + (it * ow + ox) * c;
+        int32_t* __restrict ar = argmax + (it * ow + ox) * c;
+        const int64_t first = ((img * h + y0) * w + x0) * c;
+        for (int64_t ch = 0; ch < c; ch++) yr[ch] = x[first + ch], ar[ch] = (int32_t)(first + ch);
+        // window cells in row-major order, channels innermost; only a strictly larger value replaces
+        for (int64_t iy = y0; iy < y1; iy++)
+          for (int64_t ix = x0; ix < x1; ix++) {
+            const int32_t o = (int32_t)(((img * h + iy) * w + ix) * c);
+            const float* __restrict xr = x + o;
+            for (int32_t ch = 0; ch < (int32_t)c; ch++) {
+              const int32_t m = -(int32_t)(xr[ch] > yr[ch]);  // all ones where x wins: a mask GCC vectorises
+              yr[ch] = xr[ch] > yr[ch] ? xr[ch] : yr[ch];
+              ar[ch] = ((o + ch) & m) | (ar[ch] & ~m);
+            }
           }
-          yr[ch] = bv;
-          ar[ch] = (int32_t)best;
-        }
       }
     }
   });
 }
 
-void max_pool2x2_backward(const float* dy, const int32_t* argmax, int64_t n, int64_t h, int64_t w, int64_t c, float* dx,
-                          int threads) {
-  const int64_t oh = h / 2, ow = w / 2, per = h * w * c, operOut = oh * ow * c;
-  // windows never overlap, so images are independent
+void max_pool_backward(const float* dy, const int32_t* argmax, int64_t n, int64_t h, int64_t w, int64_t c, int64_t oh, int64_t ow,
+                       float* dx, int threads) {
+  const int64_t per = h * w * c, perOut = oh * ow * c;
+  // each image's outputs point into that image only, so images are independent
   ParallelFor(n, threads, std::max<int64_t>(1, 65536 / std::max<int64_t>(1, per)), [&](int, int64_t b, int64_t e) {
     std::memset(dx + b * per, 0, (e - b) * per * sizeof(float));
-    for (int64_t i = b * operOut; i < e * operOut; i++) dx[argmax[i]] = dy[i];
+    for (int64_t i = b * perOut; i < e * perOut; i++) dx[argmax[i]] += dy[i];
   });
+}
+
+void add_relu(const float* a, const float* b, float* y, int64_t size, int threads) {
+  Elementwise(size, threads, [=](int64_t i) { y[i] = std::max(0.f, a[i] + b[i]); });
+}
+
+void relu(const float* x, float* y, int64_t size, int threads) {
+  Elementwise(size, threads, [=](int64_t i) { y[i] = std::max(0.f, x[i]); });
+}
+
+void relu_backward(const float* y, const float* dy, float* dx, int64_t size, int threads) {
+  Elementwise(size, threads, [=](int64_t i) { dx[i] = y[i] > 0.f ? dy[i] : 0.f; });
+}
+
+void add(const float* a, const float* b, float* y, int64_t size, int threads) {
+  Elementwise(size, threads, [=](int64_t i) { y[i] = a[i] + b[i]; });
 }

@@ -1,4 +1,4 @@
-import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
+import { checkedLayerKernels, poolSide, type LayerKernels } from './layer-kernel-interface.js';
 
 /** Portable TypeScript versions of native/layers.cc: the same arithmetic, one thread, double accumulators. */
 export const layerFallbackKernels: LayerKernels = checkedLayerKernels({
@@ -18,22 +18,22 @@ export const layerFallbackKernels: LayerKernels = checkedLayerKernels({
       variance[ch] = Math.max(0, rows > 0 ? q[ch] / rows - m * m : 0);
     }
   },
-  scaleShiftRelu(x, rows, c, scale, shift, y) {
+  scaleShift(x, rows, c, scale, shift, y, relu) {
     for (let r = 0; r < rows; r++) {
       const o = r * c;
       for (let ch = 0; ch < c; ch++) {
         const z = Math.fround(x[o + ch] * scale[ch] + shift[ch]);
-        y[o + ch] = z > 0 ? z : 0;
+        y[o + ch] = !relu || z > 0 ? z : 0;
       }
     }
   },
-  bnReluBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta) {
+  batchNormBackward(x, y, dy, rows, c, mean, invstd, gamma, dx, dgamma, dbeta, relu) {
+    const dz = (i: number) => (!relu || y[i] > 0 ? dy[i] : 0);
     const sb = new Float64Array(c), sg = new Float64Array(c);
     for (let r = 0; r < rows; r++) {
       const o = r * c;
       for (let ch = 0; ch < c; ch++) {
-        if (!(y[o + ch] > 0)) continue;
-        const d = dy[o + ch];
+        const d = dz(o + ch);
         sb[ch] += d;
         sg[ch] += d * (x[o + ch] - mean[ch]);
       }
@@ -50,38 +50,53 @@ export const layerFallbackKernels: LayerKernels = checkedLayerKernels({
     }
     for (let r = 0; r < rows; r++) {
       const o = r * c;
-      for (let ch = 0; ch < c; ch++) {
-        const dz = y[o + ch] > 0 ? dy[o + ch] : 0;
-        dx[o + ch] = k1[ch] * dz + k2[ch] * (x[o + ch] - mean[ch]) + k3[ch];
-      }
+      for (let ch = 0; ch < c; ch++) dx[o + ch] = k1[ch] * dz(o + ch) + k2[ch] * (x[o + ch] - mean[ch]) + k3[ch];
     }
   },
-  maxPool2x2Forward(x, n, h, w, c, y, argmax) {
-    const oh = h >> 1, ow = w >> 1;
-    const offs = [0, c, w * c, w * c + c];
-    let out = 0;
+  maxPoolForward(x, n, h, w, c, size, stride, pad, y, argmax) {
+    const oh = poolSide(h, size, stride, pad), ow = poolSide(w, size, stride, pad);
     for (let img = 0; img < n; img++)
-      for (let oy = 0; oy < oh; oy++)
+      for (let oy = 0; oy < oh; oy++) {
+        const y0 = Math.max(0, oy * stride - pad), y1 = Math.min(h, oy * stride - pad + size);
         for (let ox = 0; ox < ow; ox++) {
-          const i00 = ((img * h + 2 * oy) * w + 2 * ox) * c;
-          for (let ch = 0; ch < c; ch++, out++) {
-            let best = i00 + ch, bv = x[best];
-            for (let k = 1; k < 4; k++) {
-              const j = i00 + offs[k] + ch;
-              if (x[j] > bv) { bv = x[j]; best = j; }
-            }
-            y[out] = bv;
-            argmax[out] = best;
+          const x0 = Math.max(0, ox * stride - pad), x1 = Math.min(w, ox * stride - pad + size);
+          const out = ((img * oh + oy) * ow + ox) * c;
+          for (let ch = 0; ch < c; ch++) {
+            // window cells in row-major order; only a strictly larger value replaces, so the first maximum wins
+            let best = ((img * h + y0) * w + x0) * c + ch, bv = x[best];
+            for (let iy = y0; iy < y1; iy++)
+              for (let ix = x0; ix < x1; ix++) {
+                const j = ((img * h + iy) * w + ix) * c + ch;
+                if (x[j] > bv) { bv = x[j]; best = j; }
+              }
+            y[out + ch] = bv;
+            argmax[out + ch] = best;
           }
         }
+      }
   },
-  maxPool2x2Backward(dy, argmax, n, h, w, c, dx) {
-    const inSize = n * h * w * c, outSize = n * (h >> 1) * (w >> 1) * c;
-    dx.fill(0, 0, inSize);
-    for (let i = 0; i < outSize; i++) {
+  maxPoolBackward(dy, argmax, n, h, w, c, oh, ow, dx) {
+    const per = h * w * c, perOut = oh * ow * c;
+    dx.fill(0, 0, n * per);
+    for (let i = 0; i < n * perOut; i++) {
       const j = argmax[i];
-      if (!(j >= 0 && j < inSize)) throw new Error(`maxPool2x2Backward: argmax index ${j} out of range`);
-      dx[j] = dy[i];
+      if (!(j >= 0 && Math.floor(j / per) === Math.floor(i / perOut))) throw new Error(`maxPoolBackward: argmax index ${j} out of range`);
+      dx[j] += dy[i];
     }
+  },
+  addRelu(a, b, y, size) {
+    for (let i = 0; i < size; i++) {
+      const z = Math.fround(a[i] + b[i]);
+      y[i] = z > 0 ? z : 0;
+    }
+  },
+  relu(x, y, size) {
+    for (let i = 0; i < size; i++) y[i] = x[i] > 0 ? x[i] : 0;
+  },
+  reluBackward(y, dy, dx, size) {
+    for (let i = 0; i < size; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+  },
+  add(a, b, y, size) {
+    for (let i = 0; i < size; i++) y[i] = a[i] + b[i];
   },
 });

@@ -1,6 +1,6 @@
 import { kernels, type Kernels } from '../compute/index.js';
 import type { Random } from '../data/random.js';
-import { BatchNormRelu, Conv2d, GlobalAvgPool, Linear, MaxPool2x2, Sequential, type Layer } from '../nn/index.js';
+import { BatchNorm, Conv2d, GlobalAvgPool, Linear, MaxPool, Sequential, type Layer } from '../nn/index.js';
 import { heUniform, xavierUniform, type EmbeddingModel } from './embedding-model.js';
 import { layerModel } from './layer-model.js';
 
@@ -47,11 +47,11 @@ export function smallCnnModel(
   const layout = smallCnnLayout(height, width);
   layout.channels.forEach((oc, l) => {
     const cin = shape[2];
-    layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), 3, k));
-    layers.push(new BatchNormRelu(`bn${l}`, layers[layers.length - 1].outShape, { momentum: options.momentum }, k));
+    layers.push(new Conv2d(`conv${l}`, shape, oc, heUniform(9 * cin, 9 * cin * oc, next), {}, k));
+    layers.push(new BatchNorm(`bn${l}`, layers[layers.length - 1].outShape, { momentum: options.momentum, relu: true }, k));
     shape = layers[layers.length - 1].outShape;
     if (layout.pools[l]) {
-      layers.push(new MaxPool2x2(`pool${l}`, shape, k));
+      layers.push(new MaxPool(`pool${l}`, shape, { size: 2, stride: 2 }, k));
       shape = layers[layers.length - 1].outShape;
     }
   });

@@ -1,28 +1,43 @@
 import { kernels, type Kernels } from '../compute/index.js';
+import { checkPoolWindow, poolSide } from '../compute/layer-kernel-interface.js';
 import { Scratch, checkGrad, checkInput, floatScratch, type Layer } from './layer.js';
 
-/** 2×2 stride-2 max-pool, NHWC; an odd last row or column is dropped (as torch's MaxPool2d(2)). */
-export class MaxPool2x2 implements Layer {
+export interface MaxPoolOptions {
+  size: number;
+  stride: number;
+  /** implicit padding cells on every side, which never win (default 0; at most size/2) */
+  pad?: number;
+}
+
+/**
+ * size×size max-pool with stride, NHWC, as torch's MaxPool2d: output side ⌊(h + 2·pad − size)/stride⌋ + 1
+ * (size 2 stride 2 drops an odd last row or column; ResNet's stem is size 3, stride 2, pad 1).
+ */
+export class MaxPool implements Layer {
   readonly outShape: readonly number[];
   readonly params = [];
+  readonly size: number;
+  readonly stride: number;
+  readonly pad: number;
   private readonly y = floatScratch();
   private readonly dx = floatScratch();
   private readonly argmax = new Scratch((n) => new Int32Array(n));
   private arg: Int32Array | undefined;
   private n: number | undefined;
 
-  constructor(readonly name: string, readonly inShape: readonly number[], private readonly k: Kernels = kernels()) {
-    if (inShape.length !== 3 || inShape[0] < 2 || inShape[1] < 2) {
-      throw new Error(`${name}: 2×2 max-pool needs an [h, w, c] input of at least 2×2, got [${inShape.join(', ')}]`);
-    }
-    this.outShape = [inShape[0] >> 1, inShape[1] >> 1, inShape[2]];
+  constructor(readonly name: string, readonly inShape: readonly number[], options: MaxPoolOptions, private readonly k: Kernels = kernels()) {
+    if (inShape.length !== 3) throw new Error(`${name}: input shape must be [h, w, c], got [${inShape.join(', ')}]`);
+    const { size, stride, pad = 0 } = options;
+    checkPoolWindow(name, inShape[0], inShape[1], size, stride, pad);
+    [this.size, this.stride, this.pad] = [size, stride, pad];
+    this.outShape = [poolSide(inShape[0], size, stride, pad), poolSide(inShape[1], size, stride, pad), inShape[2]];
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     checkInput(this, x, n);
     const [h, w, c] = this.inShape, out = n * this.outShape[0] * this.outShape[1] * c;
     const y = this.y.get(out), arg = this.argmax.get(out);
-    this.k.maxPool2x2Forward(x, n, h, w, c, y, arg);
+    this.k.maxPoolForward(x, n, h, w, c, this.size, this.stride, this.pad, y, arg);
     this.arg = training ? arg : undefined;
     this.n = training ? n : undefined;
     return y;
@@ -32,7 +47,7 @@ export class MaxPool2x2 implements Layer {
     const n = checkGrad(this, dy, this.n);
     if (!needDx) return undefined;
     const [h, w, c] = this.inShape, dx = this.dx.get(n * h * w * c);
-    this.k.maxPool2x2Backward(dy, this.arg!, n, h, w, c, dx);
+    this.k.maxPoolBackward(dy, this.arg!, n, h, w, c, this.outShape[0], this.outShape[1], dx);
     return dx;
   }
 }

@@ -1,6 +1,7 @@
+import { kernels, type Kernels } from '../compute/index.js';
 import { checkGrad, checkInput, floatScratch, type Layer } from './layer.js';
 
-/** y = max(0, x), elementwise over the per-sample shape. */
+/** y = max(0, x) elementwise, any shape. */
 export class Relu implements Layer {
   readonly outShape: readonly number[];
   readonly params = [];
@@ -9,14 +10,14 @@ export class Relu implements Layer {
   private out: Float32Array | undefined;
   private n: number | undefined;
 
-  constructor(readonly name: string, readonly inShape: readonly number[]) {
+  constructor(readonly name: string, readonly inShape: readonly number[], private readonly k: Kernels = kernels()) {
     this.outShape = inShape;
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     checkInput(this, x, n);
     const y = this.y.get(x.length);
-    for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0;
+    this.k.relu(x, y, x.length);
     this.out = training ? y : undefined;
     this.n = training ? n : undefined;
     return y;
@@ -25,8 +26,8 @@ export class Relu implements Layer {
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     checkGrad(this, dy, this.n);
     if (!needDx) return undefined;
-    const y = this.out!, dx = this.dx.get(dy.length);
-    for (let i = 0; i < dx.length; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+    const dx = this.dx.get(dy.length);
+    this.k.reluBackward(this.out!, dy, dx, dy.length);
     return dx;
   }
 }

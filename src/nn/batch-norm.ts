@@ -5,15 +5,18 @@ export interface BatchNormOptions {
   eps?: number;
   /** weight of the new batch in the running statistics (torch's convention: 0.1) */
   momentum?: number;
+  /** follow with a ReLU, fused into the same kernels (default false) */
+  relu?: boolean;
 }
 
 /**
- * BatchNorm over the channels of NHWC input fused with ReLU: y = max(0, gamma·(x − μ)/√(σ² + eps) + beta).
+ * BatchNorm over the channels of NHWC input: y = gamma·(x − μ)/√(σ² + eps) + beta, fused with a
+ * following ReLU (y = max(0, ·)) when options.relu.
  * Training uses the batch's mean and biased variance and updates the running statistics (unbiased
  * variance, as torch); evaluation uses the running statistics. Params: gamma, beta (trainable),
  * `mean` and `var`, the running statistics (state, updated in place by training forwards).
  */
-export class BatchNormRelu implements Layer {
+export class BatchNorm implements Layer {
   readonly outShape: readonly number[];
   readonly params: readonly Param[];
   readonly gamma: Param;
@@ -22,6 +25,7 @@ export class BatchNormRelu implements Layer {
   readonly runningVar: Param;
   private readonly eps: number;
   private readonly momentum: number;
+  private readonly relu: boolean;
   private readonly c: number;
   private readonly mean: Float32Array;
   private readonly variance: Float32Array;
@@ -40,6 +44,7 @@ export class BatchNormRelu implements Layer {
     this.outShape = inShape;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
+    this.relu = options.relu ?? false;
     this.gamma = param(`${name}.gamma`, [c], new Float32Array(c).fill(1));
     this.beta = param(`${name}.beta`, [c], new Float32Array(c));
     this.runningMean = param(`${name}.mean`, [c], new Float32Array(c), false);
@@ -68,7 +73,7 @@ export class BatchNormRelu implements Layer {
       this.fold(g, b, this.runningMean.value, this.invstd);
     }
     const y = this.y.get(x.length);
-    this.k.scaleShiftRelu(x, rows, c, this.scale, this.shift, y);
+    this.k.scaleShift(x, rows, c, this.scale, this.shift, y, this.relu);
     this.x = training ? x : undefined;
     this.out = training ? y : undefined;
     this.n = training ? n : undefined;
@@ -85,7 +90,9 @@ export class BatchNormRelu implements Layer {
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     checkGrad(this, dy, this.n);
     const x = this.x!, dx = this.dx.get(x.length);
-    this.k.bnReluBackward(x, this.out!, dy, x.length / this.c, this.c, this.mean, this.invstd, this.gamma.value, dx, this.gamma.grad!, this.beta.grad!);
+    this.k.batchNormBackward(
+      x, this.out!, dy, x.length / this.c, this.c, this.mean, this.invstd, this.gamma.value, dx, this.gamma.grad!, this.beta.grad!, this.relu,
+    );
     return needDx ? dx : undefined;
   }
 }
