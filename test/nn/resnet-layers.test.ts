@@ -1,8 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fallbackKernels, kernels, type Kernels } from '../../src/compute/index.js';
 import { BatchNorm, Conv2d, GlobalAvgPool, Linear, MaxPool, Relu, ResidualBlock, Sequential, type Layer } from '../../src/nn/index.js';
 import { checkLayer, rand } from './grad-check.js';
+import { python } from '../helpers/python.js';
+import { tempDir } from '../helpers/temp.js';
 
 const native = kernels().name === 'native' ? kernels() : undefined;
 const skipNative = !native && 'native addon not built (needs libopenblas-dev) or FACET_NATIVE=0';
@@ -130,4 +134,75 @@ test('native and fallback residual blocks give the same outputs and gradients', 
   near(a.y, b.y, 'output');
   near(a.dx, b.dx, 'dx');
   for (const [name, g] of a.grads) near(g, b.grads.get(name)!, name);
+});
+
+test('MaxPool output sides follow torch (floor mode); bad windows are refused naming the layer', () => {
+  const shapes = [[3, 2, 1, 56], [2, 2, 0, 5], [3, 2, 1, 7], [3, 1, 1, 6], [3, 2, 1, 1]].map(([size, stride, pad, side]) =>
+    new MaxPool('p', [side, side, 2], { size, stride, pad }, fallbackKernels).outShape);
+  assert.deepEqual(shapes, [[28, 28, 2], [2, 2, 2], [4, 4, 2], [6, 6, 2], [1, 1, 2]]);
+  assert.throws(() => new MaxPool('p', [4, 4, 2], { size: 3, stride: 2, pad: 2 }), /p: needs a positive integer size and stride and 0 ≤ pad ≤ size\/2, got size 3, stride 2, pad 2/);
+  assert.throws(() => new MaxPool('p', [4, 4, 2], { size: 2, stride: 0 }), /p: needs a positive integer size and stride/);
+  assert.throws(() => new MaxPool('p', [4, 4], { size: 2, stride: 2 }), /p: input shape must be \[h, w, c\], got \[4, 4\]/);
+});
+
+const haveTorchvision = (() => {
+  try {
+    python('import torch, torchvision');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** torchvision's own stem and blocks on the same weights and input: the train-mode forward, backward of Σ r·y, and running statistics. */
+const torchBlocks = String.raw`
+import json, sys, numpy as np, torch, torch.nn as nn
+from torchvision.models.resnet import BasicBlock, Bottleneck, conv1x1
+d = sys.argv[1]
+man = json.load(open(d + '/manifest.json'))
+load = lambda name, shape: torch.from_numpy(np.fromfile(d + '/' + name + '.bin', dtype=np.float32).reshape(shape))
+m = nn.Module()
+m.conv1, m.bn1 = nn.Conv2d(3, 4, 7, 2, 3, bias=False), nn.BatchNorm2d(4)
+m.layer1 = nn.Sequential(BasicBlock(4, 6, 2, downsample=nn.Sequential(conv1x1(4, 6, 2), nn.BatchNorm2d(6))))
+m.layer2 = nn.Sequential(Bottleneck(6, 2, 1, downsample=nn.Sequential(conv1x1(6, 8, 1), nn.BatchNorm2d(8))))
+state = m.state_dict()
+torchName = lambda n: n.rsplit('.', 1)[0] + '.' + {'w': 'weight', 'gamma': 'weight', 'beta': 'bias', 'mean': 'running_mean', 'var': 'running_var'}[n.rsplit('.', 1)[1]]
+for name, shape in man['params']:
+    v = load(name, shape)
+    state[torchName(name)].copy_(v.permute(3, 2, 0, 1) if len(shape) == 4 else v)  # HWIO -> OIHW
+m.train()
+x = load('x', man['x']).permute(0, 3, 1, 2).contiguous().requires_grad_()
+h = nn.functional.max_pool2d(torch.relu(m.bn1(m.conv1(x))), 3, 2, 1)
+y = m.layer2(m.layer1(h))
+(y * load('r', man['r']).permute(0, 3, 1, 2)).sum().backward()
+y.detach().permute(0, 2, 3, 1).numpy().tofile(d + '/out.y.bin')
+x.grad.permute(0, 2, 3, 1).numpy().tofile(d + '/out.dx.bin')
+params = dict(m.named_parameters())
+for name, shape in man['params']:
+    t = torchName(name)
+    v = params[t].grad if t in params else state[t]
+    (v.permute(2, 3, 1, 0) if len(shape) == 4 else v).contiguous().numpy().tofile(d + '/out.' + name + '.bin')
+`;
+
+test('a stem, a basic block and a bottleneck block in training mode match torchvision (outputs, gradients, running statistics)', { skip: !haveTorchvision && 'Debian python3 with torch and torchvision not installed' }, () => {
+  const k = kernels(), stem = conv('conv1', [16, 16, 3], 4, 7, 2, k), pool = new MaxPool('maxpool', [8, 8, 4], { size: 3, stride: 2, pad: 1 }, k);
+  const b1 = basicBlock('layer1.0', pool.outShape, 6, 2, k), b2 = bottleneckBlock('layer2.0', b1.outShape, 2, 1, k);
+  const net = new Sequential('net', [stem, bn('bn1', stem.outShape, true, k), pool, b1, b2]);
+  const n = 2, x = rand(n * 16 * 16 * 3, 31), r = rand(n * 2 * 2 * 8, 32), dir = tempDir('facet-resnet-torch-');
+  const params = net.params.map((p) => [p.name, p.shape] as const);
+  for (const p of net.params) writeFileSync(join(dir, `${p.name}.bin`), p.value);
+  writeFileSync(join(dir, 'x.bin'), x);
+  writeFileSync(join(dir, 'r.bin'), r);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ params, x: [n, 16, 16, 3], r: [n, 2, 2, 8] }));
+  python(torchBlocks, [dir]);
+  const y = net.forward(x, n, true), dx = net.backward(r, true)!;
+  const read = (name: string) => new Float32Array(new Uint8Array(readFileSync(join(dir, `out.${name}.bin`))).buffer);
+  const near = (got: ArrayLike<number>, want: Float32Array, what: string) => {
+    assert.equal(got.length, want.length, `${what}: length`);
+    const scale = Math.max(...want.map(Math.abs));
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-4 * scale + 1e-6, `${what}[${i}]: ${got[i]} vs torch ${want[i]}`);
+  };
+  near(y, read('y'), 'y');
+  near(dx, read('dx'), 'dx');
+  for (const p of net.params) near(p.grad ?? p.value, read(p.name), p.grad ? `d ${p.name}` : p.name);
 });
