@@ -1,6 +1,7 @@
 import { kernels, type Kernels } from '../../compute/index.js';
 import { GroupAttention, type GroupAttentionWeights } from '../../nn/group-attention.js';
 import { floatScratch, Scratch } from '../../nn/layer.js';
+import { CentreAttention } from './centre-attention.js';
 import type { NaanConfig, NaanParams, Neighbourhoods } from './model.js';
 
 const intScratch = () => new Scratch((n) => new Int32Array(n));
@@ -14,24 +15,24 @@ function headWeights(p: NaanParams, h: number): GroupAttentionWeights {
  * NAAN's GAT (`gat.py::GAT`) on facet's engine: z_v for a batch of nodes by two steps with shared
  * weights. Each of the k1 1-hop neighbours u aggregates its group [u; its k2 NNs]; then the centre
  * aggregates [x_v; those k1 aggregates]; heads are averaged. W is applied once per distinct node of
- * the batch's neighbourhoods (not once per occurrence), and the attention reads those rows by index:
- * memory is (distinct nodes + B·(k1+1))·D, never the B·k1·(k2+1)·D gathered copy nor N×N.
+ * the batch's neighbourhoods (not once per occurrence) and the attention reads those rows by index;
+ * the aggregates are never projected (CentreAttention). Memory is (distinct nodes + B·(k1+1))·D,
+ * never the B·k1·(k2+1)·D gathered copy nor N×N.
  *
  * Like a layer, forward keeps what backward needs and the arrays returned stay valid until the next
  * call; buffers are reused across steps.
  */
 export class NaanGat {
   private readonly second: GroupAttention[];
-  private readonly first: GroupAttention[];
+  private readonly centre: CentreAttention[];
   /** feature row → its local number in this batch, −1 when absent (reset after every forward) */
   private slot = new Int32Array(0);
   private readonly distinct = intScratch();
   private readonly localSecond = intScratch();
   private readonly localCentres = intScratch();
-  private firstGroups = { B: 0, k1: 0, groups: new Int32Array(0) };
   private readonly x = floatScratch();
   private readonly projected: ReturnType<typeof floatScratch>[];
-  private readonly centreTables: ReturnType<typeof floatScratch>[];
+  private readonly queries: ReturnType<typeof floatScratch>[];
   private readonly mean = floatScratch();
   private readonly z = floatScratch();
   private readonly dz = floatScratch();
@@ -41,9 +42,9 @@ export class NaanGat {
   constructor(private readonly p: NaanParams, private readonly c: NaanConfig, private readonly k: Kernels = kernels()) {
     const each = <T>(f: () => T) => Array.from({ length: c.nheads }, f);
     this.second = each(() => new GroupAttention(c.alpha, k));
-    this.first = each(() => new GroupAttention(c.alpha, k));
+    this.centre = each(() => new CentreAttention(c.alpha, c.dim, k));
     this.projected = each(floatScratch);
-    this.centreTables = each(floatScratch);
+    this.queries = each(floatScratch);
   }
 
   /**
@@ -87,14 +88,11 @@ export class NaanGat {
       });
     }
     const agg = this.average(rows.map((t, h) => this.second[h].forward(t, M, D, headWeights(this.p, h), second, k2 + 1, training)), this.mean, B * k1 * D);
-    // the centre step reads [the B centres' rows; the B·k1 aggregates · W]: a table of B·(k1+1) rows,
-    // so inference over all N nodes never copies the N-row table per batch
-    const first = this.centreGroups(B, k1), M2 = B * (k1 + 1);
+    // the centre step: [x_v·W (a row of the projected table); the k1 aggregates], see CentreAttention
     const z = this.average(rows.map((t, h) => {
-      const t2 = this.centreTables[h].get(M2 * D);
-      for (let b = 0; b < B; b++) t2.set(t.subarray(centres[b] * D, centres[b] * D + D), b * D);
-      this.k.sgemm(false, false, B * k1, D, D, 1, agg, this.p[`attn_${h}.w.weight`], 0, t2.subarray(B * D));
-      return this.first[h].forward(t2, M2, D, headWeights(this.p, h), first, k1 + 1, training);
+      const q = this.queries[h].get(B * D);
+      for (let b = 0; b < B; b++) q.set(t.subarray(centres[b] * D, centres[b] * D + D), b * D);
+      return this.centre[h].forward(q, agg, this.p[`attn_${h}.w.weight`], headWeights(this.p, h), B, k1, training);
     }), this.z, B * D);
     this.saved = training ? { U, B, k1, agg, centres } : undefined;
     return z;
@@ -108,25 +106,21 @@ export class NaanGat {
     const heads = Array.from({ length: H }, (_, h) => h);
     for (const h of heads) for (const v of Object.values(headWeights(grads, h))) v.fill(0);
     const dOut = this.scaled(dz, H, this.dz);
-    const dAgg = this.dAgg.get(G * D);
-    // centre step: its table is [centre rows; agg·W], so W's gradient gets aggᵀ·dTable[B:] and the
-    // aggregates get dTable[B:]·Wᵀ (summed over heads, as the heads share the aggregates)
-    const dCentreTables = heads.map((h) => {
-      const dT2 = this.first[h].backward(dOut, headWeights(grads, h));
-      const w = this.p[`attn_${h}.w.weight`], dAggRows = dT2.subarray(B * D);
-      this.k.sgemm(false, true, G, D, D, 1, dAggRows, w, h === 0 ? 0 : 1, dAgg);
-      this.k.sgemm(true, false, D, D, G, 1, agg, dAggRows, 0, grads[`attn_${h}.w.weight`]);
-      return dT2;
+    // centre step: W's gradient, and the aggregates' (averaged over heads, as the heads' second-hop steps averaged them)
+    const centre = heads.map((h) => {
+      const gw = grads[`attn_${h}.w.weight`];
+      gw.fill(0);
+      return this.centre[h].backward(dOut, gw, headWeights(grads, h));
     });
-    const dOut1 = this.scaled(dAgg, H, this.dAgg);
+    const dOut1 = this.average(centre.map((r) => r.dAgg), this.dAgg, G * D);
     const xs = this.x.get(U * D);
     for (const h of heads) {
       const dT = this.second[h].backward(dOut1, headWeights(grads, h));
-      // the centres' rows of the centre step's table are rows of the projected batch too
-      const dT2 = dCentreTables[h];
+      // the centres' query rows are rows of the projected batch too
+      const dq = centre[h].dQuery;
       for (let b = 0; b < B; b++) {
         const o = centres[b] * D, r = b * D;
-        for (let d = 0; d < D; d++) dT[o + d] += dT2[r + d];
+        for (let d = 0; d < D; d++) dT[o + d] += dq[r + d];
       }
       this.k.sgemm(true, false, D, D, U, 1, xs, dT, 1, grads[`attn_${h}.w.weight`]);
     }
@@ -148,18 +142,5 @@ export class NaanGat {
     const out = into.get(dy.length);
     for (let i = 0; i < dy.length; i++) out[i] = dy[i] / H;
     return out;
-  }
-
-  /** [b; B + b·k1 + j …]: group b of the centre step is centre b's row then its k1 aggregates' rows. */
-  private centreGroups(B: number, k1: number): Int32Array {
-    if (this.firstGroups.B !== B || this.firstGroups.k1 !== k1) {
-      const g = new Int32Array(B * (k1 + 1));
-      for (let b = 0; b < B; b++) {
-        g[b * (k1 + 1)] = b;
-        for (let j = 0; j < k1; j++) g[b * (k1 + 1) + 1 + j] = B + b * k1 + j;
-      }
-      this.firstGroups = { B, k1, groups: g };
-    }
-    return this.firstGroups.groups;
   }
 }
