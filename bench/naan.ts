@@ -4,7 +4,7 @@ import { kernels, threads } from '../src/compute/index.js';
 import { Random } from '../src/data/random.js';
 import { synthFaces } from '../src/data/synth/synth-faces.js';
 import { exactKnn } from '../src/knn/exact.js';
-import type { KnnGraph } from '../src/data/files/index.js';
+import type { KnnGraph, Matrix } from '../src/data/files/index.js';
 import { initNaan, naanInput, neighbourhoods, project, type NaanConfig, type NaanParams } from '../src/models/naan/model.js';
 import { NaanGat } from '../src/models/naan/gat.js';
 import { clippedAdamStep, NaanTrainStep } from '../src/models/naan/step.js';
@@ -212,29 +212,52 @@ print(json.dumps({'losses': losses, 'stepSeconds': times, 'torch': torch.__versi
 const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 
 /**
+ * A graph of n nodes whose k − 1 neighbours (after self) are drawn at random, with random features
+ * and labels: a batch's 2-hop neighbourhoods then hardly overlap, the worst case for applying W once
+ * per distinct node. Only for timing.
+ */
+function randomGraph(n: number, k: number, seed: number): { features: Matrix; knn: KnnGraph; labels: Int32Array } {
+  const rng = new Random(seed);
+  const data = Float32Array.from({ length: n * D }, () => rng.normal() / Math.sqrt(D));
+  const indices = new Int32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    for (let j = 1; j < k; j++) { let u = rng.int(n - 1); if (u >= i) u++; indices[i * k + j] = u; }
+  }
+  return { features: { data, rows: n, cols: D }, knn: { n, k, indices, distances: new Float32Array(0) }, labels: Int32Array.from({ length: n }, () => rng.int(2)) };
+}
+
+/**
  * Seconds per NAAN training step (both pair ends embedded, backward, clip, Adam) at D = 256, batch
- * 256 pairs, one head, for k_hops [20, 10] and NAAN's training [100, 10], against the PyTorch step
- * above on the same weights and batch, in the same run (FACET_BENCH_TRAIN_STEPS steps, default 4,
- * the first of each side not timed). Both repeat one batch, so their losses must agree step by step.
- * `before` is the same facet measurement on commit 72a2b77 (tfjs autodiff over gathered copies).
+ * 256 pairs, one head, against the PyTorch step above on the same weights and batch, in the same run
+ * (FACET_BENCH_TRAIN_STEPS steps, default 4; the first of each side is not timed). Both repeat one
+ * batch, so their losses must agree step by step. Cases: 3,000 synth-faces nodes (exact kNN) at
+ * k_hops [20, 10] and NAAN's training [100, 10], and 200,000 nodes of a random graph at [100, 10]
+ * (nearly every one of a batch's 563k 2-hop rows a distinct node). `before` is the facet step on
+ * commit 72a2b77 (tfjs autodiff over gathered copies), taken on this 2-core machine.
  */
 export async function benchNaanTrainStep(): Promise<void> {
-  const data = synthFaces({ ids: 100, images: 3000, dim: D, seed: 1 });
-  const knn = exactKnn(data.features, 101);
-  const steps = Number(process.env.FACET_BENCH_TRAIN_STEPS ?? 4), B = 256, n = data.features.rows;
-  const pairs = knnPairs(knn, 20, 'first-met'), targets = pairTargets(pairs, data.labels);
-  const pick = new Random(2).shuffle(Int32Array.from({ length: targets.length }, (_, i) => i)).subarray(0, B);
-  const a = Int32Array.from(pick, (q) => pairs[2 * q]), b = Int32Array.from(pick, (q) => pairs[2 * q + 1]), y = Int32Array.from(pick, (q) => targets[q]);
-  const ends = new Int32Array(2 * B);
-  ends.set(a); ends.set(b, B);
-  const config: NaanConfig = { dim: D, nheads: 1, alpha: 0.2, inputScale: Math.sqrt(D) };
-  const X = naanInput(data.features, config);
-  const before: Record<string, number> = { '20,10': 9.7, '100,10': 47 };
+  const steps = Number(process.env.FACET_BENCH_TRAIN_STEPS ?? 4), B = 256;
+  const synth = synthFaces({ ids: 100, images: 3000, dim: D, seed: 1 });
+  const small = { ...synth, knn: exactKnn(synth.features, 101) };
+  const cases = [
+    { graph: 'synth-faces, exact kNN', data: () => small, kHops: [20, 10], before: 9.7 },
+    { graph: 'synth-faces, exact kNN', data: () => small, kHops: [100, 10], before: 47 },
+    { graph: 'random', data: () => randomGraph(200_000, 101, 4), kHops: [100, 10] },
+  ];
   const dir = join(benchDir, '../.data/bench');
   mkdirSync(dir, { recursive: true });
-  for (const [k1, k2] of [[20, 10], [100, 10]]) {
+  for (const c of cases) {
+    const { features, knn, labels } = c.data(), n = features.rows, [k1, k2] = c.kHops;
+    const pairs = knnPairs(knn, 20, 'first-met'), targets = pairTargets(pairs, labels);
+    const pick = new Random(2).shuffle(Int32Array.from({ length: targets.length }, (_, i) => i)).subarray(0, B);
+    const a = Int32Array.from(pick, (q) => pairs[2 * q]), b = Int32Array.from(pick, (q) => pairs[2 * q + 1]), y = Int32Array.from(pick, (q) => targets[q]);
+    const ends = new Int32Array(2 * B);
+    ends.set(a); ends.set(b, B);
+    const config: NaanConfig = { dim: D, nheads: 1, alpha: 0.2, inputScale: Math.sqrt(D) };
+    const X = naanInput(features, config);
     const p: NaanParams = initNaan(config, 3);
-    const base = join(dir, `naan-train-${k1}`);
+    const base = join(dir, `naan-train-${n}-${k1}`);
     writeFileSync(`${base}.x`, f32(X));
     writeFileSync(`${base}.nb1`, new Uint8Array(neighbourTable(knn, k1).buffer));
     writeFileSync(`${base}.nb2`, new Uint8Array(neighbourTable(knn, k2).buffer));
@@ -245,6 +268,8 @@ export async function benchNaanTrainStep(): Promise<void> {
     const engine = new NaanTrainStep(p, config);
     const adam = { step: 0, m: {}, v: {} }, opt = { ...ADAM, weightDecay: 5e-4 };
     const losses: number[] = [], times: number[] = [];
+    const hood = neighbourhoods(knn, ends, k1, k2);
+    const distinct = new Set([...hood.centres, ...hood.secondHop]).size;
     for (let s = 0; s < steps; s++) {
       const t = process.hrtime.bigint();
       losses.push(engine.run(X, neighbourhoods(knn, ends, k1, k2), y));
@@ -257,12 +282,12 @@ export async function benchNaanTrainStep(): Promise<void> {
     if (!(lossDiff < 1e-4)) throw new Error(`naan-train-step: PyTorch's losses ${peerLosses} differ from facet's ${losses}`);
     recordResult({
       name: 'naan-train-step',
-      sizes: { dim: D, batchPairs: B, kHops: `${k1},${k2}`, nodes: n, nheads: 1 },
+      sizes: { dim: D, batchPairs: B, kHops: `${k1},${k2}`, nodes: n, graph: c.graph, distinctNodesPerBatch: distinct, nheads: 1 },
       threads: threads(),
       seconds: median(times.slice(1)),
       peakMemoryMB: peakRssMB(),
       peer: { name: `PyTorch ${peer.torch} CPU (gat.py + classifier, CrossEntropy, clip, Adam; same weights and batch)`, seconds: median(peerTimes.slice(1)) },
-      extra: { kernels: kernels().name, stepSeconds: times, peerStepSeconds: peerTimes, losses, maxLossDiff: lossDiff, beforeSecondsAt72a2b77: before[`${k1},${k2}`] },
+      extra: { kernels: kernels().name, stepSeconds: times, peerStepSeconds: peerTimes, losses, maxLossDiff: lossDiff, beforeSecondsAt72a2b77: c.before },
     });
   }
 }
