@@ -1,4 +1,4 @@
-import { kernels } from '../../compute/index.js';
+import { kernels, type Kernels } from '../../compute/index.js';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { knnPairs } from './pairs.js';
 import { naanInput, neighbourhoods, project, type NaanConfig, type NaanParams } from './model.js';
@@ -30,16 +30,7 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
   if (config.dim !== features.cols) throw new Error(`model is for ${config.dim}-d features, these are ${features.cols}-d`);
   const n = features.rows, D = config.dim, k = kernels();
-  const Z = new Float32Array(n * D);
-  const X = naanInput(features, config);
-  // W x of every node, once (not once per neighbourhood it appears in)
-  const tables = Array.from({ length: config.nheads }, (_, h) => project(params, config, h, X, k));
-  const gat = new NaanGat(params, config, k);
-  for (let s = 0; s < n; s += o.batchSize) {
-    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
-    Z.set(gat.forward(X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), false, tables), s * D);
-    o.onProgress?.('embed', s + nodes.length, n);
-  }
+  const Z = embedAll(params, config, features, knn, o, k);
   const edges = knnPairs(knn, o.edgeHops, 'sorted');
   const E = edges.length / 2;
   const scores = new Float32Array(E);
@@ -65,4 +56,20 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
     o.onProgress?.('score', s + m, E);
   }
   return { edges, scores };
+}
+
+/** z of every node [N, D]; the scaled features and the per-head tables are dropped on return. */
+function embedAll(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, o: NaanPredictOptions, k: Kernels): Float32Array {
+  const n = features.rows, D = config.dim;
+  const Z = new Float32Array(n * D);
+  const X = naanInput(features, config);
+  // W x of every node, once (not once per neighbourhood it appears in)
+  const tables = Array.from({ length: config.nheads }, (_, h) => project(params, config, h, X, k));
+  const gat = new NaanGat(params, config, k);
+  for (let s = 0; s < n; s += o.batchSize) {
+    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
+    Z.set(gat.forward(X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), false, tables), s * D);
+    o.onProgress?.('embed', s + nodes.length, n);
+  }
+  return Z;
 }
