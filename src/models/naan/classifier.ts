@@ -1,7 +1,7 @@
 import { kernels, type Kernels } from '../../compute/index.js';
 import { floatScratch } from '../../nn/layer.js';
 import { preluBackward, preluForward } from '../../nn/prelu.js';
-import type { NaanParams } from './model.js';
+import type { NaanParams } from './types.js';
 
 /**
  * NAAN's pair classifier Linear(2D, D) → PReLU(D) → Linear(D, 2), scored in both orders and

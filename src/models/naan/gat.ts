@@ -2,7 +2,7 @@ import { kernels, type Kernels } from '../../compute/index.js';
 import { GroupAttention, type GroupAttentionWeights } from '../../nn/group-attention.js';
 import { floatScratch, Scratch } from '../../nn/layer.js';
 import { CentreAttention } from './centre-attention.js';
-import type { NaanConfig, NaanParams, Neighbourhoods } from './model.js';
+import type { NaanConfig, NaanParams, Neighbourhoods } from './types.js';
 
 const intScratch = () => new Scratch((n) => new Int32Array(n));
 

@@ -4,7 +4,7 @@ import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../
 import { softmaxCrossEntropy } from '../../nn/softmax-cross-entropy.js';
 import { NaanGat } from './gat.js';
 import { PairClassifier } from './classifier.js';
-import type { NaanConfig, NaanParams, Neighbourhoods } from './model.js';
+import type { NaanConfig, NaanParams, Neighbourhoods } from './types.js';
 
 /**
  * One NAAN training step's forward and backward (`train_gat.py`: GAT on both ends of every pair,
