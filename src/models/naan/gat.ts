@@ -37,7 +37,7 @@ export class NaanGat {
   private readonly z = floatScratch();
   private readonly dz = floatScratch();
   private readonly dAgg = floatScratch();
-  private saved: { U: number; B: number; k1: number; agg: Float32Array; centres: Int32Array } | undefined;
+  private saved: { U: number; B: number; k1: number; centres: Int32Array } | undefined;
 
   constructor(private readonly p: NaanParams, private readonly c: NaanConfig, private readonly k: Kernels = kernels()) {
     const each = <T>(f: () => T) => Array.from({ length: c.nheads }, f);
@@ -52,7 +52,7 @@ export class NaanGat {
    * x·W of all N rows) the second-hop step reads them directly; training needs them absent.
    */
   forward(x: Float32Array, hood: Neighbourhoods, training: boolean, tables?: Float32Array[]): Float32Array {
-    const { batch: B, k1, k2 } = hood, D = this.c.dim, H = this.c.nheads;
+    const { batch: B, k1, k2 } = hood, D = this.c.dim;
     if (training && tables) throw new Error('NaanGat: training projects the batch itself (no precomputed tables)');
     let rows: Float32Array[], M: number, second: Int32Array, centres: Int32Array, U = 0;
     if (tables) {
@@ -94,7 +94,7 @@ export class NaanGat {
       for (let b = 0; b < B; b++) q.set(t.subarray(centres[b] * D, centres[b] * D + D), b * D);
       return this.centre[h].forward(q, agg, this.p[`attn_${h}.w.weight`], headWeights(this.p, h), B, k1, training);
     }), this.z, B * D);
-    this.saved = training ? { U, B, k1, agg, centres } : undefined;
+    this.saved = training ? { U, B, k1, centres } : undefined;
     return z;
   }
 
@@ -102,7 +102,7 @@ export class NaanGat {
   backward(dz: Float32Array, grads: NaanParams): void {
     const s = this.saved;
     if (!s) throw new Error('NaanGat: backward needs a training forward first');
-    const { U, B, k1, agg, centres } = s, D = this.c.dim, H = this.c.nheads, G = B * k1;
+    const { U, B, k1, centres } = s, D = this.c.dim, H = this.c.nheads, G = B * k1;
     const heads = Array.from({ length: H }, (_, h) => h);
     for (const h of heads) for (const v of Object.values(headWeights(grads, h))) v.fill(0);
     const dOut = this.scaled(dz, H, this.dz);
