@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { setupBackend } from '../src/compute/backend.js';
-import { threads } from '../src/compute/index.js';
+import { kernels, threads } from '../src/compute/index.js';
+import { Random } from '../src/data/random.js';
 import { synthFaces } from '../src/data/synth/synth-faces.js';
 import { exactKnn } from '../src/knn/exact.js';
-import type { KnnGraph } from '../src/data/files/index.js';
-import { embedNodes, initNaan, neighbourhoods, project, type NaanParams } from '../src/models/naan/model.js';
-import { trainNaan } from '../src/models/naan/train.js';
+import type { KnnGraph, Matrix } from '../src/data/files/index.js';
+import { initNaan, naanInput, neighbourhoods, project, type NaanConfig, type NaanParams } from '../src/models/naan/model.js';
+import { NaanGat } from '../src/models/naan/gat.js';
+import { clippedAdamStep, NaanTrainStep } from '../src/models/naan/step.js';
+import { knnPairs, pairTargets } from '../src/models/naan/pairs.js';
+import { ADAM, trainNaan } from '../src/models/naan/train.js';
 import { predictNaan } from '../src/models/naan/predict.js';
 import { naanPropagation } from '../src/cluster/propagation.js';
 import { clusterBaseline, tuneThreshold } from '../src/cluster/baselines.js';
@@ -55,7 +57,7 @@ function neighbourTable(g: KnnGraph, k: number): BigInt64Array {
   return out;
 }
 
-const f32 = (t: tf.Tensor) => new Uint8Array((t.dataSync() as Float32Array).slice().buffer);
+const f32 = (v: Float32Array) => new Uint8Array(v.slice().buffer);
 
 /**
  * GAT node-embedding throughput (NAAN inference step 2: z_v for every node, k_hops [20, 10], D = 256,
@@ -63,25 +65,22 @@ const f32 = (t: tf.Tensor) => new Uint8Array((t.dataSync() as Float32Array).slic
  * embeddings are checked equal (max |Δ|).
  */
 export async function benchNaanEmbed(): Promise<void> {
-  const backend = await setupBackend('auto');
   const n = Number(process.env.FACET_BENCH_ROWS ?? 20_000), B = 512;
   const data = synthFaces({ ids: Math.round(n / 68), images: n, dim: D, seed: 5 });
   const knn = exactKnn(data.features, K1 + 1);
   const config = { dim: D, nheads: 1, alpha: 0.2 };
   const p: NaanParams = initNaan(config, 3);
-  p['attn_0.w.bias'].assign(tf.randomNormal([D], 0, 0.05, 'float32', 1));
-  p['attn_0.bias'].assign(tf.randomNormal([D], 0, 0.05, 'float32', 2));
-  const X = tf.tensor2d(data.features.data, [n, D]);
+  const rng = new Random(1);
+  for (const k of ['attn_0.w.bias', 'attn_0.bias']) p[k] = Float32Array.from({ length: D }, () => 0.05 * rng.normal());
+  const X = data.features.data;
   const Z = new Float32Array(n * D);
   const embedAll = () => {
-    const tables = [tf.tidy(() => project(p, 0, X))];
+    const tables = [project(p, config, 0, X)];
+    const gat = new NaanGat(p, config);
     for (let s = 0; s < n; s += B) {
       const nodes = Int32Array.from({ length: Math.min(B, n - s) }, (_, i) => s + i);
-      const z = tf.tidy(() => embedNodes(p, config, X, neighbourhoods(knn, nodes, K1, K2), tables));
-      Z.set(z.dataSync(), s * D);
-      z.dispose();
+      Z.set(gat.forward(X, neighbourhoods(knn, nodes, K1, K2), false, tables), s * D);
     }
-    tables[0].dispose();
   };
   const seconds = await timeIt(embedAll, 2);
   const dir = join(benchDir, '../.data/bench');
@@ -107,7 +106,7 @@ export async function benchNaanEmbed(): Promise<void> {
     seconds,
     peakMemoryMB: peakRssMB(),
     peer: { name: `PyTorch ${peer.torch} CPU (NAAN gat.py, same weights)`, seconds: peer.seconds as number },
-    extra: { backend, nodesPerSecond: Math.round(n / seconds), peerNodesPerSecond: Math.round(n / (peer.seconds as number)), maxAbsDiff: maxDiff },
+    extra: { kernels: kernels().name, nodesPerSecond: Math.round(n / seconds), peerNodesPerSecond: Math.round(n / (peer.seconds as number)), maxAbsDiff: maxDiff },
   });
 }
 
@@ -121,7 +120,6 @@ export async function benchNaanEmbed(): Promise<void> {
  * chosen with the unlabelled split's own ground truth: an upper bound of what tuning gives them.
  */
 export async function benchNaanEndToEnd(): Promise<void> {
-  const backend = await setupBackend('auto');
   const n = Number(process.env.FACET_BENCH_ROWS ?? 584_013);
   const trainIds = Number(process.env.FACET_BENCH_TRAIN_IDS ?? 400);
   const steps = Number(process.env.FACET_BENCH_TRAIN_STEPS ?? 600);
@@ -159,7 +157,7 @@ export async function benchNaanEndToEnd(): Promise<void> {
     seconds,
     peakMemoryMB: peakRssMB(),
     extra: {
-      backend, knnSeconds, trainSeconds, predictSeconds, propagationSeconds, edges: scored.scores.length,
+      kernels: kernels().name, knnSeconds, trainSeconds, predictSeconds, propagationSeconds, edges: scored.scores.length,
       naan: { ...score(prop.labels), clusters: prop.numClusters },
       baselines,
     },
@@ -167,30 +165,129 @@ export async function benchNaanEndToEnd(): Promise<void> {
 }
 
 /**
- * Seconds per NAAN training step (both pair ends embedded, backward, Adam) at D = 256, batch 256
- * pairs, for k_hops [20, 10] and NAAN's training [100, 10]. `before` is the same measurement on
- * commit 72a2b77 (tfjs autodiff over gathered B·k1·(k2+1)·D copies), taken on this 2-core machine.
+ * One NAAN training step in PyTorch as the original writes it (gat.py's GATLayer on gathered
+ * (B·k1, k2+1, D) copies, both steps with the shared layer; the classifier Linear(2D, D) → PReLU →
+ * Linear(D, 2); CrossEntropyLoss; backward; clip_grad_norm_(2); Adam(lr 2e-3, weight_decay 5e-4)),
+ * on facet's weights and batch. As facet, the logits average both pair orders. Prints the loss of
+ * every step and the seconds of the steps after the first.
+ */
+const TRAIN_PEER = `
+import json, sys, time, numpy as np, torch
+F = torch.nn.functional
+base, n, D, k1, k2, B, steps, threads = sys.argv[1], *map(int, sys.argv[2:9])
+torch.set_num_threads(threads)
+ld = lambda name, shape, dt=np.float32: torch.from_numpy(np.fromfile(base + '.' + name, dtype=dt).reshape(shape))
+X = ld('x', (n, D))
+nb1, nb2 = ld('nb1', (n, k1), np.int64), ld('nb2', (n, k2), np.int64)
+a, b, y = ld('a', (B,), np.int64), ld('b', (B,), np.int64), ld('y', (B,), np.int64)
+P = [ld(name, shape).clone().requires_grad_() for name, shape in
+     [('w', (D, D)), ('bw', (D,)), ('att', (2 * D,)), ('ba', ()), ('bias', (D,)), ('w1', (2 * D, D)), ('b1', (D,)), ('slope', (D,)), ('w2', (D, 2)), ('b2', (2,))]]
+W, bW, att, ba, bias, W1, b1, slope, W2, b2 = P
+def layer(g):  # gat.py GATLayer on g: (G, n, D), row 0 the query
+    h = g @ W + bW
+    e = F.leaky_relu(h[:, :1] @ att[:D, None] + h @ att[D:, None] + ba, 0.2)
+    return torch.relu((torch.softmax(e, dim=1) * h).sum(1) + bias)
+def embed(nodes):
+    u = nb1[nodes]
+    second = torch.cat([u[..., None], nb2[u]], dim=2)
+    agg = layer(X[second.reshape(-1)].reshape(-1, k2 + 1, D)).reshape(len(nodes), k1, D)
+    return layer(torch.cat([X[nodes][:, None], agg], dim=1))
+clf = lambda pair: F.prelu(pair @ W1 + b1, slope) @ W2 + b2
+opt = torch.optim.Adam(P, lr=2e-3, weight_decay=5e-4)
+losses, times = [], []
+for s in range(steps):
+    t = time.perf_counter()
+    opt.zero_grad()
+    za, zb = embed(a), embed(b)
+    logits = (clf(torch.cat([za, zb], 1)) + clf(torch.cat([zb, za], 1))) / 2
+    loss = F.cross_entropy(logits, y)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(P, 2)
+    opt.step()
+    times.append(time.perf_counter() - t)
+    losses.append(loss.item())
+print(json.dumps({'losses': losses, 'stepSeconds': times, 'torch': torch.__version__}))
+`;
+
+const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+
+/**
+ * A graph of n nodes whose k − 1 neighbours (after self) are drawn at random, with random features
+ * and labels: a batch's 2-hop neighbourhoods then hardly overlap, the worst case for applying W once
+ * per distinct node. Only for timing.
+ */
+function randomGraph(n: number, k: number, seed: number): { features: Matrix; knn: KnnGraph; labels: Int32Array } {
+  const rng = new Random(seed);
+  const data = Float32Array.from({ length: n * D }, () => rng.normal() / Math.sqrt(D));
+  const indices = new Int32Array(n * k);
+  for (let i = 0; i < n; i++) {
+    indices[i * k] = i;
+    for (let j = 1; j < k; j++) { let u = rng.int(n - 1); if (u >= i) u++; indices[i * k + j] = u; }
+  }
+  return { features: { data, rows: n, cols: D }, knn: { n, k, indices, distances: new Float32Array(0) }, labels: Int32Array.from({ length: n }, () => rng.int(2)) };
+}
+
+/**
+ * Seconds per NAAN training step (both pair ends embedded, backward, clip, Adam) at D = 256, batch
+ * 256 pairs, one head, against the PyTorch step above on the same weights and batch, in the same run
+ * (FACET_BENCH_TRAIN_STEPS steps, default 4; the first of each side is not timed). Both repeat one
+ * batch, so their losses must agree step by step. Cases: 3,000 synth-faces nodes (exact kNN) at
+ * k_hops [20, 10] and NAAN's training [100, 10], and 200,000 nodes of a random graph at [100, 10]
+ * (nearly every one of a batch's 563k 2-hop rows a distinct node). `before` is the facet step on
+ * commit 72a2b77 (tfjs autodiff over gathered copies), taken on this 2-core machine.
  */
 export async function benchNaanTrainStep(): Promise<void> {
-  const backend = await setupBackend('auto');
-  const data = synthFaces({ ids: 100, images: 3000, dim: D, seed: 1 });
-  const knn = exactKnn(data.features, 101);
-  const before: Record<string, number> = { '20,10': 9.7, '100,10': 47 };
-  for (const kHops of [[20, 10], [100, 10]] as [number, number][]) {
-    const times: number[] = [];
-    let t = process.hrtime.bigint();
-    trainNaan(data.features, knn, data.labels, {
-      kHops, sampleHops: 20, epochs: 1, batchSize: 256, nheads: 1, lr: 2e-3, lrDecay: 1, weightDecay: 5e-4, clipNorm: 2, seed: 0, maxStepsPerEpoch: 6,
-      onStep: () => { const now = process.hrtime.bigint(); times.push(Number(now - t) / 1e9); t = now; },
-    });
-    const steady = times.slice(1).sort((a, b) => a - b);
+  const steps = Number(process.env.FACET_BENCH_TRAIN_STEPS ?? 4), B = 256;
+  const synth = synthFaces({ ids: 100, images: 3000, dim: D, seed: 1 });
+  const small = { ...synth, knn: exactKnn(synth.features, 101) };
+  const cases = [
+    { graph: 'synth-faces, exact kNN', data: () => small, kHops: [20, 10], before: 9.7 },
+    { graph: 'synth-faces, exact kNN', data: () => small, kHops: [100, 10], before: 47 },
+    { graph: 'random', data: () => randomGraph(200_000, 101, 4), kHops: [100, 10] },
+  ];
+  const dir = join(benchDir, '../.data/bench');
+  mkdirSync(dir, { recursive: true });
+  for (const c of cases) {
+    const { features, knn, labels } = c.data(), n = features.rows, [k1, k2] = c.kHops;
+    const pairs = knnPairs(knn, 20, 'first-met'), targets = pairTargets(pairs, labels);
+    const pick = new Random(2).shuffle(Int32Array.from({ length: targets.length }, (_, i) => i)).subarray(0, B);
+    const a = Int32Array.from(pick, (q) => pairs[2 * q]), b = Int32Array.from(pick, (q) => pairs[2 * q + 1]), y = Int32Array.from(pick, (q) => targets[q]);
+    const ends = new Int32Array(2 * B);
+    ends.set(a); ends.set(b, B);
+    const config: NaanConfig = { dim: D, nheads: 1, alpha: 0.2, inputScale: Math.sqrt(D) };
+    const X = naanInput(features, config);
+    const p: NaanParams = initNaan(config, 3);
+    const base = join(dir, `naan-train-${n}-${k1}`);
+    writeFileSync(`${base}.x`, f32(X));
+    writeFileSync(`${base}.nb1`, new Uint8Array(neighbourTable(knn, k1).buffer));
+    writeFileSync(`${base}.nb2`, new Uint8Array(neighbourTable(knn, k2).buffer));
+    for (const [file, ids] of [['a', a], ['b', b], ['y', y]] as const) writeFileSync(`${base}.${file}`, new Uint8Array(BigInt64Array.from(ids, BigInt).buffer));
+    const files: [string, string][] = [['w', 'attn_0.w.weight'], ['bw', 'attn_0.w.bias'], ['att', 'attn_0.a.weight'], ['ba', 'attn_0.a.bias'], ['bias', 'attn_0.bias'],
+      ['w1', 'classifier.0.weight'], ['b1', 'classifier.0.bias'], ['slope', 'classifier.1.weight'], ['w2', 'classifier.2.weight'], ['b2', 'classifier.2.bias']];
+    for (const [file, name] of files) writeFileSync(`${base}.${file}`, f32(p[name]));
+    const engine = new NaanTrainStep(p, config);
+    const adam = { step: 0, m: {}, v: {} }, opt = { ...ADAM, weightDecay: 5e-4 };
+    const losses: number[] = [], times: number[] = [];
+    const hood = neighbourhoods(knn, ends, k1, k2);
+    const distinct = new Set([...hood.centres, ...hood.secondHop]).size;
+    for (let s = 0; s < steps; s++) {
+      const t = process.hrtime.bigint();
+      losses.push(engine.run(X, neighbourhoods(knn, ends, k1, k2), y));
+      clippedAdamStep(p, engine.grads, 2e-3, 2, opt, adam);
+      times.push(Number(process.hrtime.bigint() - t) / 1e9);
+    }
+    const peer = runPython(TRAIN_PEER, [base, n, D, k1, k2, B, steps, threads()].map(String));
+    const peerLosses = peer.losses as number[], peerTimes = peer.stepSeconds as number[];
+    const lossDiff = Math.max(...losses.map((l, s) => Math.abs(l - peerLosses[s])));
+    if (!(lossDiff < 1e-4)) throw new Error(`naan-train-step: PyTorch's losses ${peerLosses} differ from facet's ${losses}`);
     recordResult({
       name: 'naan-train-step',
-      sizes: { dim: D, batchPairs: 256, kHops: kHops.join(','), nodes: 3000 },
+      sizes: { dim: D, batchPairs: B, kHops: `${k1},${k2}`, nodes: n, graph: c.graph, distinctNodesPerBatch: distinct, nheads: 1 },
       threads: threads(),
-      seconds: steady[Math.floor(steady.length / 2)],
+      seconds: median(times.slice(1)),
       peakMemoryMB: peakRssMB(),
-      extra: { backend, stepSeconds: times, beforeSecondsAt72a2b77: before[kHops.join(',')] },
+      peer: { name: `PyTorch ${peer.torch} CPU (gat.py + classifier, CrossEntropy, clip, Adam; same weights and batch)`, seconds: median(peerTimes.slice(1)) },
+      extra: { kernels: kernels().name, stepSeconds: times, peerStepSeconds: peerTimes, losses, maxLossDiff: lossDiff, beforeSecondsAt72a2b77: c.before },
     });
   }
 }

@@ -1,7 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { kernels, type Kernels } from '../../compute/index.js';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { knnPairs } from './pairs.js';
-import { classifierHead, embedNodes, naanInput, neighbourhoods, project, type NaanConfig, type NaanParams } from './model.js';
+import { naanInput, neighbourhoods, project, type NaanConfig, type NaanParams } from './model.js';
+import { NaanGat } from './gat.js';
+import { PairClassifier } from './classifier.js';
 
 export interface NaanPredictOptions {
   /** [k1, k2] at inference (NAAN eval.sh: [20, 10]) */
@@ -27,43 +29,47 @@ export interface ScoredPairs {
 export function predictNaan(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, o: NaanPredictOptions): ScoredPairs {
   if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
   if (config.dim !== features.cols) throw new Error(`model is for ${config.dim}-d features, these are ${features.cols}-d`);
-  const n = features.rows, D = config.dim;
-  const Z = new Float32Array(n * D);
-  const X = naanInput(features, config);
-  // W x of every node, once (not once per neighbourhood it appears in)
-  const tables = Array.from({ length: config.nheads }, (_, h) => tf.tidy(() => project(params, h, X)));
-  for (let s = 0; s < n; s += o.batchSize) {
-    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
-    const z = tf.tidy(() => embedNodes(params, config, X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), tables));
-    Z.set(z.dataSync(), s * D);
-    z.dispose();
-    o.onProgress?.('embed', s + nodes.length, n);
-  }
-  X.dispose();
-  for (const t of tables) t.dispose();
+  const n = features.rows, D = config.dim, k = kernels();
+  const Z = embedAll(params, config, features, knn, o, k);
   const edges = knnPairs(knn, o.edgeHops, 'sorted');
   const E = edges.length / 2;
   const scores = new Float32Array(E);
   // [z_a; z_b]·W₁ = z_a·W₁[:D] + z_b·W₁[D:]: both halves projected once per node (N·D² work), so an
-  // edge costs two row gathers and adds per order instead of a 2D×D product per order
-  const Zt = tf.tensor2d(Z, [n, D]);
+  // edge costs two row sums per order instead of a 2D×D product per order
   const w1 = params['classifier.0.weight'];
-  const [top, bottom] = tf.tidy(() => [tf.matMul(Zt, tf.slice(w1, [0, 0], [D, D])), tf.matMul(Zt, tf.slice(w1, [D, 0], [D, D]))]);
+  const top = new Float32Array(n * D), bottom = new Float32Array(n * D);
+  k.sgemm(false, false, n, D, D, 1, Z, w1.subarray(0, D * D), 0, top);
+  k.sgemm(false, false, n, D, D, 1, Z, w1.subarray(D * D), 0, bottom);
+  const classifier = new PairClassifier(params, D, k);
   const batch = o.batchSize * 16;
+  const pre = new Float32Array(2 * batch * D);
   for (let s = 0; s < E; s += batch) {
     const m = Math.min(batch, E - s);
-    const a = tf.tensor1d(Int32Array.from({ length: m }, (_, i) => edges[2 * (s + i)]), 'int32');
-    const b = tf.tensor1d(Int32Array.from({ length: m }, (_, i) => edges[2 * (s + i) + 1]), 'int32');
-    const p = tf.tidy(() => {
-      const order = (first: tf.Tensor1D, second: tf.Tensor1D) => classifierHead(params, tf.add(tf.gather(top, first), tf.gather(bottom, second)) as tf.Tensor2D);
-      const logits = tf.div(tf.add(order(a, b), order(b, a)), 2);
-      return tf.reshape(tf.slice(tf.softmax(logits, 1), [0, 1], [m, 1]), [m]);
-    });
-    scores.set(p.dataSync() as Float32Array, s);
-    tf.dispose([p, a, b]);
+    // rows 0…m−1 order (a, b), rows m…2m−1 order (b, a), as PairClassifier.head takes them
+    for (let i = 0; i < m; i++) {
+      const a = edges[2 * (s + i)] * D, b = edges[2 * (s + i) + 1] * D, ab = i * D, ba = (m + i) * D;
+      for (let d = 0; d < D; d++) { pre[ab + d] = top[a + d] + bottom[b + d]; pre[ba + d] = top[b + d] + bottom[a + d]; }
+    }
+    const logits = classifier.head(pre.subarray(0, 2 * m * D), m);
+    // softmax(logits)[1]
+    for (let i = 0; i < m; i++) scores[s + i] = 1 / (1 + Math.exp(logits[2 * i] - logits[2 * i + 1]));
     o.onProgress?.('score', s + m, E);
   }
-  tf.dispose([top, bottom]);
-  Zt.dispose();
   return { edges, scores };
+}
+
+/** z of every node [N, D]; the scaled features and the per-head tables are dropped on return. */
+function embedAll(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, o: NaanPredictOptions, k: Kernels): Float32Array {
+  const n = features.rows, D = config.dim;
+  const Z = new Float32Array(n * D);
+  const X = naanInput(features, config);
+  // W x of every node, once (not once per neighbourhood it appears in)
+  const tables = Array.from({ length: config.nheads }, (_, h) => project(params, config, h, X, k));
+  const gat = new NaanGat(params, config, k);
+  for (let s = 0; s < n; s += o.batchSize) {
+    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
+    Z.set(gat.forward(X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), false, tables), s * D);
+    o.onProgress?.('embed', s + nodes.length, n);
+  }
+  return Z;
 }

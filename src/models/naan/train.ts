@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { KnnGraph, Matrix } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
-import { optimizerUpdate, type OptimizerOptions, type OptimizerState } from '../../nn/optimizer.js';
-import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits, type NaanParams } from './model.js';
+import type { OptimizerOptions, OptimizerState } from '../../nn/optimizer.js';
+import { initNaan, naanInput, neighbourhoods, type NaanParams } from './model.js';
+import { clippedAdamStep, NaanTrainStep } from './step.js';
 import { knnPairs, pairTargets } from './pairs.js';
 import { loadCheckpoint, paramsOf, saveCheckpoint, type NaanCheckpoint, type NaanTrainState } from './checkpoint.js';
 
@@ -48,7 +48,7 @@ export interface NaanTrainResult {
 }
 
 /** torch.optim.Adam's defaults; weight decay and lr come from the options */
-const ADAM = { kind: 'adam', momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+export const ADAM = { kind: 'adam', momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
 /**
  * Trains NAAN as `train_gat.py` does: cross-entropy on same-identity targets of kNN pairs, Adam with
@@ -64,7 +64,7 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   const params = ck ? paramsOf(ck) : initNaan(config, o.seed);
   const names = Object.keys(params);
   const state: NaanTrainState = ck?.state ?? { epoch: 0, step: 0, adamStep: 0, seed: o.seed };
-  const restore = (moments?: Record<string, number[]>) => Object.fromEntries(names.map((k) => [k, moments ? Float32Array.from(moments[k]) : new Float32Array(params[k].size)]));
+  const restore = (moments?: Record<string, number[]>) => Object.fromEntries(names.map((k) => [k, moments ? Float32Array.from(moments[k]) : new Float32Array(params[k].length)]));
   const adam: OptimizerState = { step: state.adamStep, m: restore(ck?.adam?.m), v: restore(ck?.adam?.v) };
   const opt: OptimizerOptions = { ...ADAM, weightDecay: o.weightDecay };
   const pairs = knnPairs(knn, config.sampleHops, 'first-met');
@@ -74,6 +74,7 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   const stepsPerEpoch = Math.min(Math.ceil(numPairs / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
   const history: NaanTrainResult['history'] = [];
   const [k1, k2] = config.kHops;
+  const engine = new NaanTrainStep(params, config);
   let stepsRun = 0, stopped = false, interrupted = false;
   const onSigint = () => { interrupted = true; };
   process.on('SIGINT', onSigint);
@@ -87,22 +88,12 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
         const a = Int32Array.from(idx, (p) => pairs[2 * p]);
         const b = Int32Array.from(idx, (p) => pairs[2 * p + 1]);
         const y = Int32Array.from(idx, (p) => targets[p]);
-        const loss = tf.tidy(() => {
-          // both ends of every pair in one neighbourhood batch: W is applied once per distinct node
-          const ends = new Int32Array(2 * a.length);
-          ends.set(a); ends.set(b, a.length);
-          const hood = neighbourhoods(knn, ends, k1, k2);
-          const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), 2);
-          const { value, grads } = tf.variableGrads(() => {
-            const z = embedNodes(params, config, X, hood);
-            const B = a.length, D = config.dim;
-            const logits = pairLogits(params, tf.slice(z, [0, 0], [B, D]), tf.slice(z, [B, 0], [B, D]));
-            return tf.losses.softmaxCrossEntropy(onehot, logits) as tf.Scalar;
-          }, names.map((k) => params[k]));
-          adamStep(params, grads, lr, o.clipNorm, opt, adam);
-          state.adamStep = adam.step;
-          return value.dataSync()[0];
-        });
+        // both ends of every pair in one neighbourhood batch: W is applied once per distinct node
+        const ends = new Int32Array(2 * a.length);
+        ends.set(a); ends.set(b, a.length);
+        const loss = engine.run(X, neighbourhoods(knn, ends, k1, k2), y);
+        clippedAdamStep(params, engine.grads, lr, o.clipNorm, opt, adam);
+        state.adamStep = adam.step;
         lossSum += loss; lossCount++;
         o.onStep?.({ epoch: state.epoch, step: state.step + 1, steps: stepsPerEpoch, loss });
         if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
@@ -124,22 +115,7 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   } finally {
     process.off('SIGINT', onSigint);
   }
-  X.dispose();
   let positives = 0;
   for (const t of targets) positives += t;
   return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped, interrupted };
-}
-
-/** torch.optim.Adam with weight_decay (facet's one Adam), after clip_grad_norm_(params, clipNorm). */
-function adamStep(p: NaanParams, grads: tf.NamedTensorMap, lr: number, clipNorm: number, opt: OptimizerOptions, adam: OptimizerState): void {
-  const names = Object.keys(p);
-  const g = names.map((k) => grads[p[k].name].dataSync() as Float32Array);
-  const norm = Math.sqrt(g.reduce((s, gk) => gk.reduce((a, x) => a + x * x, s), 0));
-  const clip = Math.min(1, clipNorm / (norm + 1e-6));
-  adam.step++;
-  names.forEach((k, i) => {
-    const w = Float32Array.from(p[k].dataSync() as Float32Array);
-    optimizerUpdate(k, w, g[i].map((x) => x * clip), lr, opt, adam);
-    p[k].assign(tf.tensor(w, p[k].shape));
-  });
 }
