@@ -34,18 +34,34 @@ std::vector<double> ChannelSums(int64_t rows, int64_t c, int threads, AddRow add
 
 }  // namespace
 
+// Two passes, as torch's BatchNorm: the mean, then the centred sums. One pass (E[x²] − E[x]²) cancels
+// catastrophically where |mean| ≫ std, which deep ResNet layers reach at small batches.
 void channel_moments(const float* x, int64_t rows, int64_t c, float* mean, float* var, int threads) {
-  const std::vector<double> sums = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fs, float* __restrict fq) {
+  if (rows <= 0) {
+    std::fill(mean, mean + c, 0.f);
+    std::fill(var, var + c, 0.f);
+    return;
+  }
+  const std::vector<double> sums = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fs, float*) {
+    const float* __restrict xr = x + r * c;
+    for (int64_t ch = 0; ch < c; ch++) fs[ch] += xr[ch];
+  });
+  std::vector<float> m(c);
+  for (int64_t ch = 0; ch < c; ch++) m[ch] = (float)(sums[ch] / rows);
+  const float* __restrict mp = m.data();
+  // Σ(x − m) is the rounding left in m; subtracting its square keeps the variance exact to float
+  const std::vector<double> centred = ChannelSums(rows, c, threads, [&](int64_t r, float* __restrict fs, float* __restrict fq) {
     const float* __restrict xr = x + r * c;
     for (int64_t ch = 0; ch < c; ch++) {
-      fs[ch] += xr[ch];
-      fq[ch] += xr[ch] * xr[ch];
+      const float d = xr[ch] - mp[ch];
+      fs[ch] += d;
+      fq[ch] += d * d;
     }
   });
   for (int64_t ch = 0; ch < c; ch++) {
-    const double m = rows > 0 ? sums[ch] / rows : 0;
-    mean[ch] = (float)m;
-    var[ch] = (float)std::max(0.0, rows > 0 ? sums[c + ch] / rows - m * m : 0);
+    const double e = centred[ch] / rows;
+    mean[ch] = (float)(m[ch] + e);
+    var[ch] = (float)std::max(0.0, centred[c + ch] / rows - e * e);
   }
 }
 

