@@ -39,7 +39,8 @@ export function trainStep(model: EmbeddingModel, heads: ClassifierHead[], parts:
     return gradE;
   };
   const f = model.trainForward(x, B);
-  return { ...out, modelGrads: f.backward(lossOf(f.embedding)) };
+  const modelGrads = f.backward(lossOf(f.embedding));
+  return { ...out, modelGrads };
 }
 
 function concat(xs: Float32Array[]): Float32Array {
