@@ -60,3 +60,10 @@ test('unknown config keys and unreadable files are clear errors', async (t) => {
   await assert.rejects(program([]).parseAsync(['node', 'facet', '--config', join(file, '..', 'no.yaml'), 'x']), /cannot read/);
   assert.equal(optionKey('queue_size'), 'queueSize');
 });
+
+test('a config.json of a run from the TensorFlow.js days reads back: its `backend` key is retired, not an error', async (t) => {
+  const file = withConfig(t, 'dataset: sop\nbackend: native\nk: 4\n');
+  const seen: Record<string, unknown>[] = [];
+  await program(seen).parseAsync(['node', 'facet', '--config', file, 'x']);
+  assert.deepEqual(seen[0], { dataset: 'sop', k: 4, recall: [1], compensate: false });
+});
