@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../data/files/index.js';
@@ -60,7 +61,7 @@ export async function runGrid(grid: Grid, out: string, log: (line: string) => vo
         child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
         child.on('error', reject);
         // a command killed by a signal reads as the shell's 128 + n (130 for SIGINT)
-        child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGINT' ? 130 : 128)));
+        child.on('exit', (c, signal) => resolve(c ?? 128 + (signal ? constants.signals[signal] : 0)));
       });
       child = undefined;
       run.wallSeconds = (run.wallSeconds ?? 0) + (Date.now() - t0) / 1000;
