@@ -13,12 +13,12 @@ export function registerCompare(program: Command): void {
     .argument('<grid>', 'grid file (YAML or JSON): command, base, variants, seeds, metrics')
     .option('--out <dir>', 'the grid\'s folder: OUT/<variant>/seed-<s> run folders, comparison.json, report.html', 'runs/compare')
     .option('--overwrite', 'replace the grid already in --out, its runs included (they are removed first)', false)
-    .action(async (gridPath: string, o: { out: string; overwrite: boolean }) => {
+    .action(async (gridPath: string, o: { out: string; overwrite: boolean }, cmd: Command) => {
       const grid = readGrid(gridPath);
       // a grid's own folder is re-entered (finished runs are kept); a folder of any other run is refused
       const reentry = existsSync(join(o.out, 'comparison.json'));
       const r = await withRunFolder(o.out, { flag: '--out', resume: reentry && !o.overwrite, overwrite: o.overwrite },
-        () => runGrid(grid, o.out, (line) => process.stderr.write(`facet compare: ${line}\n`)));
+        () => runGrid(grid, o.out, (line) => process.stderr.write(`facet compare: ${line}\n`), { threads: cmd.optsWithGlobals().threads as number | undefined }));
       process.stdout.write(formatComparison(r.comparison) + `report: ${r.report}\n`);
       if (r.interrupted) {
         process.stderr.write(`facet compare: interrupted; run the same command again to continue the grid (finished runs are kept, the stopped one resumes from its checkpoint)\n`);

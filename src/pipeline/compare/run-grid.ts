@@ -26,9 +26,9 @@ export interface GridOutcome {
  * OUT/<variant>/options.json --seed S` into `OUT/<variant>/seed-S`. Re-entrant: finished runs are
  * skipped, started ones continue from their checkpoint. Ctrl-C (SIGINT) is passed to the running
  * command, which saves its state; the grid then stops. comparison.json and report.html are rewritten
- * after every run, so they always show the grid as it stands.
+ * after every run, so they always show the grid as it stands. `threads` goes to every run (--threads).
  */
-export async function runGrid(grid: Grid, out: string, log: (line: string) => void): Promise<GridOutcome> {
+export async function runGrid(grid: Grid, out: string, log: (line: string) => void, o: { threads?: number } = {}): Promise<GridOutcome> {
   const command = GRID_COMMANDS[grid.command];
   writeVariantOptions(grid, out);
   const previous = previousWallSeconds(out, grid);
@@ -54,9 +54,9 @@ export async function runGrid(grid: Grid, out: string, log: (line: string) => vo
       if (stop) break;
       if (run.status === 'finished') continue;
       const place = command.placeArgs(run.dir);
-      log(`run ${runs.indexOf(run) + 1}/${runs.length}: ${run.variant} seed ${run.seed}${place.some((a) => a === '--resume') ? ' (continuing it)' : ''}; ${progressLine(runs)}`);
+      log(`run ${runs.indexOf(run) + 1}/${runs.length}: ${run.variant} seed ${run.seed}${place.includes('--resume') ? ' (continuing it)' : ''}; ${progressLine(runs)}`);
       const t0 = Date.now();
-      const args = [FACET_BIN, grid.command, '--config', join(out, run.variant, OPTIONS_FILE), '--seed', String(run.seed), ...place];
+      const args = [FACET_BIN, ...(o.threads !== undefined ? ['--threads', String(o.threads)] : []), grid.command, '--config', join(out, run.variant, OPTIONS_FILE), '--seed', String(run.seed), ...place];
       const code = await new Promise<number>((resolve, reject) => {
         child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
         child.on('error', reject);
@@ -68,7 +68,7 @@ export async function runGrid(grid: Grid, out: string, log: (line: string) => vo
       run.exitCode = code === 0 ? undefined : code;
       if (code === 130) { run.status = 'interrupted'; stop = true; }
       else run.status = code === 0 && command.finished(run.dir) ? 'finished' : 'failed';
-      log(`${run.variant} seed ${run.seed}: ${run.status}${code ? ` (exit ${code})` : ''} after ${run.wallSeconds.toFixed(1)} s; ${progressLine(runs)}`);
+      log(`${run.variant} seed ${run.seed}: ${run.status}${code ? ` (exit ${code})` : ''} after ${run.wallSeconds.toFixed(1)} s${place.includes('--resume') ? ' in all' : ''}; ${progressLine(runs)}`);
       await save();
     }
   } finally {
