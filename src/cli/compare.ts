@@ -43,6 +43,7 @@ function formatComparison(c: Comparison): string {
       const diff = d ? `  Δ ${s(d.mean)} ${d.interval ? `[${s(d.interval[0])}, ${s(d.interval[1])}]` : '(no interval: fewer than 2 paired seeds)'} over ${d.n} paired seeds` : '  (reference)';
       lines.push(`  ${v.variant.padEnd(width)}  ${f(v.mean)} ± ${f(v.sd)} (${v.n} seeds)${diff}`);
     }
+    if (m.missing.length) lines.push(`  not in the result of ${m.missing.join(', ')}`);
   }
   return lines.join('\n') + '\n';
 }

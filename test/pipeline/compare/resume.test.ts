@@ -45,10 +45,10 @@ test('Ctrl-C (SIGINT) stops the grid with 130 after the running run saved its ch
   assert.equal(c.metrics[0].variants[0].n, 2);
 });
 
-test('a run that fails is reported failed (exit 1), with no numbers and no interval; a single seed has no sd and no interval', () => {
+test('a run that fails is reported failed (exit 1), with no numbers and no interval; a single seed has no sd and no interval; a metric no result has is reported missing', () => {
   const dir = tempDir('facet-compare-fail-');
   // --select-by verify without --verify files: facet train refuses before training
-  const gridPath = writeGrid(dir, { n: 80, epochs: 1, seeds: [0], variants: [{ name: 'ok' }, { name: 'bad', options: { 'select-by': 'verify' } }] });
+  const gridPath = writeGrid(dir, { n: 80, epochs: 1, seeds: [0], variants: [{ name: 'ok' }, { name: 'bad', options: { 'select-by': 'verify' } }], metrics: ['test.recall@1', 'test.recall@99'] });
   const out = join(dir, 'grid');
   const res = facet('compare', gridPath, '--out', out);
   assert.equal(res.status, 1);
@@ -61,4 +61,7 @@ test('a run that fails is reported failed (exit 1), with no numbers and no inter
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.match(html, /No interval for bad: fewer than two seeds pair with ok\./);
   assert.match(html, /<td>failed \(exit 1\)<\/td>/);
+  assert.deepEqual(c.metrics[1].missing, ['ok/seed-0']);
+  assert.match(html, /Finished runs without &quot;test\.recall@99&quot; in their result\.json: ok\/seed-0\./);
+  assert.match(res.stdout, /test\.recall@99\n.*\n.*\n {2}not in the result of ok\/seed-0\n/);
 });
