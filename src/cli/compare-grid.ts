@@ -8,6 +8,8 @@ const GRID_KEYS = ['command', 'base', 'variants', 'seeds', 'metrics'];
 const VARIANT_KEYS = ['name', 'options'];
 /** Options the grid sets itself for every run (where it goes, its seed, how it is entered). */
 const SET_BY_GRID = ['out', 'resume', 'overwrite', 'seed', 'from', 'config'];
+/** What the grid writes beside its variants' folders. */
+const GRID_FILES = ['comparison.json', 'report.html'];
 const REGISTER: Record<GridCommandName, (program: Command) => void> = { train: registerTrain, semi: registerSemi };
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,6 +35,7 @@ export function readGrid(path: string): Grid {
     if (typeof v.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.name)) {
       bad(`${where}: "name"`, `a folder name of letters, digits, ".", "_", "-", got ${JSON.stringify(v.name)}`);
     }
+    if (GRID_FILES.includes(v.name as string)) bad(`${where}: "name"`, `"${v.name}" is a file of the grid's folder; choose another name`);
     const options = v.options ?? {};
     if (!isMapping(options)) return bad(`${where} (${v.name}): "options"`, 'expected a mapping of option names to values');
     return { name: v.name as string, options };

@@ -41,6 +41,7 @@ test('bad grid files: one clear error naming the file and the key', () => {
   refused(`${BASE}${seeds}`, /"variants": expected a list of variants/);
   refused(`${BASE}variants: [{ name: a, option: {} }]\n${seeds}`, /variants\[0\]: "option": unknown key \(a variant has name, options\)/);
   refused(`${BASE}variants: [{ name: ../up }]\n${seeds}`, /variants\[0\]: "name": a folder name/);
+  refused(`${BASE}variants: [{ name: report.html }]\n${seeds}`, /variants\[0\]: "name": "report\.html" is a file of the grid's folder/);
   refused(`${BASE}variants: [{ name: a }, { name: a }]\n${seeds}`, /"variants": the name "a" is used twice/);
   refused(`${BASE}${variants}seeds: []\n`, /"seeds": expected a list of integers, at least one/);
   refused(`${BASE}${variants}seeds: [0, 1.5]\n`, /"seeds": expected a list of integers/);

@@ -41,7 +41,7 @@ function metricSection(m: MetricTable, c: Comparison): Section {
     v.difference ? v.difference.n : null,
   ]);
   const blocks: Block[] = [
-    { kind: 'table', caption: m.metric, columns: ['variant', 'seeds', 'mean ± sd', ...c.grid.seeds.map((s) => `seed ${s}`), `Δ vs ${reference}`, `${pct} interval of Δ`, 'paired seeds'], rows },
+    { kind: 'table', columns: ['variant', 'seeds', 'mean ± sd', ...c.grid.seeds.map((s) => `seed ${s}`), `Δ vs ${reference}`, `${pct} interval of Δ`, 'paired seeds'], rows },
     { kind: 'notice', tone: 'info', text: `sd: sample standard deviation over seeds (n − 1). Δ: the variant minus ${reference} on the same seed, averaged over the seeds both finished; its ${pct} interval is mean Δ ± t(n − 1) · sd(Δ) / √n (Student t, paired over seeds). With fewer than two paired seeds there is no sd and no interval (—), not a zero.` },
   ];
   const oneSeed = m.variants.filter((v) => v.difference && v.difference.n < 2).map((v) => v.variant);
