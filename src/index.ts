@@ -9,6 +9,8 @@ export { evaluateVerification, kFoldAccuracy, DEFAULT_FARS } from './eval/verifi
 export type { VerificationMetrics, VerificationPairs, VerificationOptions } from './eval/verification.js';
 export { rocCurve, tarAtFar } from './eval/roc.js';
 export { readPairs } from './eval/pairs-file.js';
+export { mean, sampleSd, summarize, pairedDifference, studentTQuantile, studentTCdf } from './eval/paired-stats.js';
+export type { Summary, PairedDifference } from './eval/paired-stats.js';
 export { exactKnn, type ExactKnnOptions } from './knn/exact.js';
 export { hnswKnn, sampleRecall, type HnswOptions } from './knn/hnsw.js';
 export { prepareFeatures } from './knn/prepare.js';

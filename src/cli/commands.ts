@@ -11,6 +11,7 @@ import { registerEmbed } from './embed.js';
 import { registerExport } from './export.js';
 import { registerSemi } from './semi.js';
 import { registerCluster } from './cluster.js';
+import { registerCompare } from './compare.js';
 
 /** Every `facet <command>`; each area of the project adds its own register function here. */
 export function registerCommands(program: Command): void {
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerExport(program);
   registerSemi(program);
   registerCluster(program);
+  registerCompare(program);
 }

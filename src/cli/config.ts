@@ -68,17 +68,22 @@ const RETIRED_KEYS = new Set(['backend']);
  * run folder records about the machine) and retired options are skipped, so a loop's config.json is read back as it is.
  */
 export function applyConfig(cmd: Command, path: string, o: { onlyUnset?: boolean } = {}): void {
+  applyConfigValues(cmd, readConfigFile(path), `config ${path}`, o);
+}
+
+/** `applyConfig` on values already read (a grid's base and variant options); `where` names their place in messages. */
+export function applyConfigValues(cmd: Command, values: Record<string, unknown>, where: string, o: { onlyUnset?: boolean } = {}): void {
   const known = new Map(cmd.options.map((opt) => [opt.attributeName(), opt]));
-  for (const [rawKey, value] of Object.entries(readConfigFile(path))) {
+  for (const [rawKey, value] of Object.entries(values)) {
     // a run folder's config.json also records the machine it ran on: no option
     if (rawKey === 'environment') continue;
     if (RETIRED_KEYS.has(rawKey)) continue;
     const key = optionKey(rawKey);
     const opt = known.get(key);
-    if (!opt) throw new Error(`config ${path}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
+    if (!opt) throw new Error(`${where}: unknown option "${rawKey}" for "facet ${cmd.name()}"`);
     const source = cmd.getOptionValueSource(key);
     if (o.onlyUnset && source !== undefined && source !== 'default') continue;
-    cmd.setOptionValueWithSource(key, configValue(opt, value, cmd.getOptionValue(key), `config ${path}: "${rawKey}"`), 'config');
+    cmd.setOptionValueWithSource(key, configValue(opt, value, cmd.getOptionValue(key), `${where}: "${rawKey}"`), 'config');
   }
 }
 

@@ -15,6 +15,8 @@ export interface Series {
   name: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
+  /** series of one group share a colour (the runs of one variant); given for all series or none */
+  group?: string;
 }
 
 export interface LineChartOptions {
@@ -25,10 +27,11 @@ export interface LineChartOptions {
   logY?: boolean;
 }
 
-/** Lines of y against x, one colour per series (training curves, P/R against threshold, ROC). */
+/** Lines of y against x, one colour per series, or per group of series (training curves, P/R against threshold, ROC, a grid's runs). */
 export function lineChart(o: LineChartOptions): Promise<string> {
+  const grouped = o.series.some((s) => s.group !== undefined);
   const values = o.series.flatMap((s) =>
-    Array.from({ length: s.x.length }, (_, i) => ({ series: s.name, x: s.x[i], y: s.y[i] })).filter((v) =>
+    Array.from({ length: s.x.length }, (_, i) => ({ series: s.name, group: s.group, x: s.x[i], y: s.y[i] })).filter((v) =>
       Number.isFinite(v.x) && Number.isFinite(v.y),
     ),
   );
@@ -42,7 +45,8 @@ export function lineChart(o: LineChartOptions): Promise<string> {
     encoding: {
       x: { field: 'x', type: 'quantitative', title: o.xLabel },
       y: { field: 'y', type: 'quantitative', title: o.yLabel, scale: o.logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: { field: grouped ? 'group' : 'series', type: 'nominal', title: null },
+      ...(grouped && { detail: { field: 'series', type: 'nominal' } }),
     },
   });
 }

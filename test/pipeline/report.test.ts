@@ -21,6 +21,16 @@ test('plots render to standalone SVG with the data in them', async () => {
   assert.match(hist, /512–1023/);
 });
 
+test('a line chart of grouped series: one line per series, one colour per group (a grid\'s runs by variant)', async () => {
+  const svg = await lineChart({ title: 'val', xLabel: 'epoch', yLabel: 'R@1', series: [
+    { name: 'a seed 0', group: 'a', x: [1, 2], y: [1, 2] }, { name: 'a seed 1', group: 'a', x: [1, 2], y: [2, 1] }, { name: 'b seed 0', group: 'b', x: [1, 2], y: [3, 3] },
+  ] });
+  const colour = new Map([...svg.matchAll(/series: ([^"]+)" role="graphics-symbol" aria-roledescription="line mark" d="[^"]*" stroke="(#[0-9a-f]+)"/g)].map((m) => [m[1], m[2]]));
+  assert.deepEqual([...colour.keys()].sort(), ['a seed 0', 'a seed 1', 'b seed 0']);
+  assert.equal(colour.get('a seed 0'), colour.get('a seed 1'));
+  assert.notEqual(colour.get('a seed 0'), colour.get('b seed 0'));
+});
+
 test('report escapes text and refuses non-inline images', () => {
   assert.equal(escapeHtml('<a href="x">&</a>'), '&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;');
   const html = renderReport({ title: 'run <1>', sections: [{ heading: 'h', blocks: [{ kind: 'table', columns: ['k', 'R@1'], rows: [['<b>', 0.123456], ['nan', NaN]] }] }] });
