@@ -23,21 +23,42 @@ export function infomap(numNodes: number, g: ScoredEdges, o: InfomapOptions): In
     if (!(g.scores[e] > 0)) throw new Error(`infomap: edge weights must be positive (Infomap's links), got ${g.scores[e]} for ${g.edges[2 * e]}–${g.edges[2 * e + 1]}`);
   }
   const module = new Int32Array(numNodes).fill(-1);
-  if (g.scores.length > 0) readClu(runInfomap(linkList(g), ['--two-level', '--flow-model', 'undirected', '--seed', String(o.seed + 1), '--silent', '-o', 'clu']), module);
+  if (g.scores.length > 0) readClu(runInfomap(linkList(numNodes, g), ['--two-level', '--flow-model', 'undirected', '--seed', String(o.seed + 1), '--silent', '-o', 'clu']), module);
   let next = module.reduce((a, b) => Math.max(a, b), -1) + 1;
   for (let i = 0; i < numNodes; i++) if (module[i] < 0) module[i] = next++;
   return firstAppearance(module);
 }
 
-/** "a b weight" per edge, the package's only input (a network is passed as text); weights to 6 decimals. */
-function linkList(g: ScoredEdges): string {
-  const lines = new Array<string>(g.scores.length);
-  for (let e = 0; e < g.scores.length; e++) lines[e] = `${g.edges[2 * e]} ${g.edges[2 * e + 1]} ${Math.round(g.scores[e] * 1e6) / 1e6}`;
-  return lines.join('\n');
+/**
+ * "a b weight" per edge, Infomap's link-list file, written as bytes (a string of each line would hold the
+ * network several times over in the parent); weights with 6 decimals, 1 as "1".
+ */
+function linkList(numNodes: number, g: ScoredEdges): Buffer {
+  const E = g.scores.length;
+  const out = Buffer.allocUnsafe(E * (2 * String(Math.max(numNodes - 1, 0)).length + 11));
+  let p = 0;
+  const int = (v: number) => {
+    const start = p;
+    do { out[p++] = 48 + (v % 10); v = Math.floor(v / 10); } while (v > 0);
+    out.subarray(start, p).reverse();
+  };
+  for (let e = 0; e < E; e++) {
+    int(g.edges[2 * e]); out[p++] = 32;
+    int(g.edges[2 * e + 1]); out[p++] = 32;
+    let w = Math.round(g.scores[e] * 1e6);
+    if (w >= 1e6) out[p++] = 49;
+    else {
+      out[p++] = 48; out[p++] = 46;
+      for (let d = 5; d >= 0; d--) { out[p + d] = 48 + (w % 10); w = Math.floor(w / 10); }
+      p += 6;
+    }
+    out[p++] = 10;
+  }
+  return out.subarray(0, p);
 }
 
 /** Infomap's .clu text for the network, from the package run in a child process (see infomap-process.ts). */
-function runInfomap(network: string, args: string[]): string {
+function runInfomap(network: Buffer, args: string[]): string {
   const r = spawnSync(process.execPath, [CHILD, ...args], { input: network, encoding: 'utf8', maxBuffer: Infinity });
   if (r.error) throw new Error(`infomap: could not run ${CHILD}: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`infomap: ${r.stderr.trim() || `the Infomap process ended with ${r.signal ?? `status ${r.status}`}`}`);

@@ -42,7 +42,7 @@ test('the threshold drops edges: a weak triangle falls apart into singletons abo
 
 test('nodes in no edge are singletons, labels dense by first appearance; no edge at all: every node alone', () => {
   // node 0 and node 4 have no edge; nodes 1–3 and 5–7 are cliques
-  const g = cliques([1, 3, 1, 3], 0.9);
+  const g = cliques([1, 3, 1, 3], 1);
   assert.deepEqual(infomap(8, g, { seed: 0 }), Int32Array.from([0, 1, 1, 1, 2, 3, 3, 3]));
   assert.deepEqual(infomap(4, { edges: new Int32Array(0), scores: new Float32Array(0) }, { seed: 0 }), Int32Array.from([0, 1, 2, 3]));
 });
