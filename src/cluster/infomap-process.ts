@@ -3,8 +3,8 @@
 // A child because the package's engine starts asynchronously and a GraphClusterer's run is not. The
 // engine module the package's Node API (`@mapequation/infomap/node`, run) loads is used directly: run
 // takes the network only as a string and turns it into a plain JS array of bytes, which V8 refuses
-// beyond roughly 150 MB of text (about 7 M pairs, fewer than part1 has at k 50); the engine's file
-// system takes the bytes as they are. The steps are run's own (mkdir, writeFile, callMain, readFile).
+// somewhere past 130 MB of text (measured: 130 M elements fit, 180 M do not; 6–8 M pairs, fewer than
+// part1 has at k 50); the engine's file system takes the bytes as they are. The steps are run's own (mkdir, writeFile, callMain, readFile).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -45,7 +45,8 @@ function linkList(numNodes: number, g: ScoredEdges): Buffer {
   for (let e = 0; e < E; e++) {
     int(g.edges[2 * e]); out[p++] = 32;
     int(g.edges[2 * e + 1]); out[p++] = 32;
-    let w = Math.round(g.scores[e] * 1e6);
+    // at least 0.000001: a positive weight must not round to none
+    let w = Math.max(1, Math.round(g.scores[e] * 1e6));
     if (w >= 1e6) out[p++] = 49;
     else {
       out[p++] = 48; out[p++] = 46;
