@@ -40,7 +40,7 @@ export function registerCluster(program: Command): void {
     .option('--max-iter <n>', 'cdp: threshold rounds before merging the rest', positiveInt('--max-iter'), CDP_PROPAGATION.maxIter)
     .option('--iterations <n>', 'chinese-whispers / kmeans rounds', positiveInt('--iterations'), 20)
     .option('--clusters <n>', 'kmeans: number of clusters', positiveInt('--clusters'))
-    .option('--seed <s>', 'seed (chinese-whispers order, k-means++)', (v) => Number(v), 0)
+    .option('--seed <s>', 'seed (chinese-whispers order, k-means++, infomap)', (v) => Number(v), 0)
     .action(async (o: BaselineCliOptions) => {
       const c = clusterer(o.method);
       const method = c.name;

@@ -3,6 +3,7 @@ import { thresholdClusterer } from './threshold.js';
 import { cdpClusterer } from './cdp.js';
 import { chineseWhispersClusterer } from './chinese-whispers.js';
 import { kMeansClusterer } from './kmeans.js';
+import { infomapClusterer } from './infomap.js';
 
 const registry = new Map<string, Clusterer>();
 
@@ -17,6 +18,7 @@ registerClusterer(thresholdClusterer);
 registerClusterer(cdpClusterer);
 registerClusterer(chineseWhispersClusterer);
 registerClusterer(kMeansClusterer);
+registerClusterer(infomapClusterer);
 
 /** The registered methods' names, in registration order. */
 export function clustererNames(): string[] {

@@ -49,6 +49,10 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   // the pseudo-labels are real clusters of the unlabelled pool, better than chance against the hidden classes
   assert.ok(pseudoF > 0.15, `pseudo-label BCubed F ${pseudoF}`);
   assert.ok(ev.before['recall@1'] > 20, `supervised Recall@1 ${ev.before['recall@1']}`);
+  // the registry's Infomap is among the baselines the report compares
+  const infomapRow = json('pseudo/analysis.json').methods.find((m: { method: string }) => m.method === 'cosine Infomap (threshold 0.58)');
+  assert.ok(infomapRow && infomapRow.clusters > 0 && infomapRow.bcubedF > 0, JSON.stringify(infomapRow));
+  assert.ok(html.includes('cosine Infomap (threshold 0.58)'));
 });
 
 test('facet semi records its options under their flag names in config.json, and --config RUN/config.json reproduces the run', () => {

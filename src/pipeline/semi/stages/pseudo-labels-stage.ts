@@ -40,6 +40,9 @@ export async function pseudoLabelStage(c: SemiContext): Promise<void> {
   const methods = [row(naan ? 'NAAN + propagation (used)' : 'cosine CDP propagation (used)', labels)];
   // the registry's cdp over every cosine edge (no threshold) is the loop's cosine propagation
   if (naan) methods.push(row('cosine CDP propagation', cdp.run(f.rows, knnEdges(g), -Infinity, { maxSize: p.maxSize })));
+  // Infomap on the cosine pairs at face-cluster-by-infomap's min_sim: the unsupervised baseline to beat on part1
+  const infomap = graphClusterer('infomap'), minSim = infomap.defaultThreshold;
+  methods.push(row(`cosine Infomap (threshold ${minSim})`, infomap.run(f.rows, knnEdges(g, minSim), minSim, {})));
   // every image counted (−1 as its own cluster): with singletons removed a high threshold would look best by discarding nearly all
   const sweep = THRESHOLD_GRID.map((threshold) => {
     const m = clusteringMetrics(truth, components.run(f.rows, scored, threshold, {}));
