@@ -19,6 +19,14 @@ interface Addon extends LayerKernels, AttentionKernels {
   getThreads(): number;
   /** OpenBLAS's kernel set (openblas_get_corename) */
   blasCore(): string;
+  /** what runs conv2d: oneDNN (built when libdnnl-dev is installed) or im2col + OpenBLAS sgemm; absent in addons built before it */
+  convEngine?(): ConvEngine;
+}
+
+export interface ConvEngine {
+  name: 'onednn' | 'im2col';
+  /** oneDNN's version, e.g. '2.6.3' */
+  version?: string;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -54,6 +62,7 @@ export function nativeKernels(addon: Addon): Kernels {
   const sgemm: Kernels['sgemm'] = (ta, tb, m, n, k, alpha, a, b, beta, c) => addon.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c);
   return {
     name: 'native',
+    convColumns: addonConvEngine(addon).name === 'im2col',
     sgemm,
     sgemmBatched: batchedSgemm(sgemm),
     conv2dForward: (s: ConvShape, x, f, y, cols) => addon.conv2dForward(convShapeArray(s), x, f, y, cols),
@@ -75,4 +84,12 @@ export function nativeKernels(addon: Addon): Kernels {
 export function blasCore(): { core: string; source: string } | undefined {
   const addon = loadAddon();
   return addon ? { core: addon.blasCore(), source: coreSource } : undefined;
+}
+
+const addonConvEngine = (addon: Addon): ConvEngine => addon.convEngine?.() ?? { name: 'im2col' };
+
+/** The addon's convolution engine (undefined without the addon). */
+export function convEngine(): ConvEngine | undefined {
+  const addon = loadAddon();
+  return addon ? addonConvEngine(addon) : undefined;
 }
