@@ -43,11 +43,18 @@ export function loadAddon(): Addon | null {
     return (loaded = null);
   }
   coreSource = chooseBlasCore();
+  // oneDNN's OpenMP threads otherwise spin after each convolution, taking the cores from the addon's other kernels
+  // and from other processes (measured: a 3×3 conv then BatchNorm 2× slower on a busy 2-core machine). libgomp
+  // reads the policy once, when the addon loads it; child processes do not inherit it.
+  const waitPolicy = process.env.OMP_WAIT_POLICY === undefined;
+  if (waitPolicy) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   try {
     loaded = createRequire(import.meta.url)(join(root, 'build/Release/facet_native.node')) as Addon;
   } catch (err) {
     loadError = (err as Error).message.split('\n')[0];
     loaded = null;
+  } finally {
+    if (waitPolicy) delete process.env.OMP_WAIT_POLICY;
   }
   return loaded;
 }
