@@ -6,7 +6,7 @@ import { BACKBONES } from '../models/backbones.js';
 function convolutions(): string {
   const conv = convEngine();
   if (!conv) return 'im2col + TypeScript sgemm (fallback kernels)';
-  return conv.name === 'onednn' ? `oneDNN ${conv.version} (Debian libdnnl)` : 'im2col + OpenBLAS sgemm';
+  return conv.name === 'onednn' ? `oneDNN ${conv.version} (Debian libdnnl; im2col + OpenBLAS sgemm on outputs ≤ 4×4)` : 'im2col + OpenBLAS sgemm';
 }
 
 export function registerInfo(program: Command): void {
