@@ -17,7 +17,7 @@
           "defines": ["FACET_DNNL"],
           # oneDNN reports an unsupported shape by throwing (conv-dnnl.cc then falls back to im2col)
           "cflags_cc!": ["-fno-exceptions"],
-          "cflags_cc": ["-fexceptions", "-fopenmp"],
+          "cflags_cc": ["-fexceptions"],
           "libraries": ["-ldnnl", "-lgomp"]
         }]
       ]
