@@ -1,4 +1,4 @@
-// facet's native kernels: OpenBLAS sgemm, im2col conv2d (forward, both backward passes), BatchNorm (optionally fused with ReLU), max-pool and the residual join (layers.cc),
+// facet's native kernels: OpenBLAS sgemm, conv2d (forward, both backward passes: oneDNN when built with it, else im2col), BatchNorm (optionally fused with ReLU), max-pool and the residual join (layers.cc),
 // NAAN's graph attention (attention.cc) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
@@ -9,6 +9,9 @@
 #include "attention.h"
 #include "blas.h"
 #include "conv.h"
+#ifdef FACET_DNNL
+#include "conv-dnnl.h"
+#endif
 #include "layers.h"
 #include "topk.h"
 
@@ -106,6 +109,12 @@ Napi::Value Conv2d(const Napi::CallbackInfo& info) {
   const float* a = info[1].As<Napi::Float32Array>().Data();
   const float* b = info[2].As<Napi::Float32Array>().Data();
   float* o = info[3].As<Napi::Float32Array>().Data();
+#ifdef FACET_DNNL
+  // oneDNN when it takes the shape; columns are only written by the im2col path
+  constexpr DnnlConvPass dnnlPass = pass == ConvPass::kBackpropInput ? DnnlConvPass::kBackpropInput
+                                    : pass == ConvPass::kBackpropFilter ? DnnlConvPass::kBackpropFilter : DnnlConvPass::kForward;
+  if (pass != ConvPass::kBackpropFilterColumns && !withCols && dnnl_conv2d(dnnlPass, s, a, b, o)) return env.Undefined();
+#endif
   if (pass == ConvPass::kForward) conv2d_forward(s, a, b, o, withCols ? info[4].As<Napi::Float32Array>().Data() : nullptr, g_threads);
   else if (pass == ConvPass::kBackpropInput) conv2d_backprop_input(s, a, b, o, g_threads);
   else if (pass == ConvPass::kBackpropFilter) conv2d_backprop_filter(s, a, b, o, g_threads);
@@ -295,6 +304,9 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
   g_threads = n;
   openblas_set_num_threads(n);
+#ifdef FACET_DNNL
+  dnnl_set_threads(n);
+#endif
   return info.Env().Undefined();
 }
 
@@ -303,9 +315,24 @@ Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::Ne
 // the kernel set OpenBLAS chose for this CPU (or was told by OPENBLAS_CORETYPE), for `facet info`
 Napi::Value BlasCore(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), openblas_get_corename()); }
 
+// the convolution engine this addon was built with: {name: 'onednn', version} or {name: 'im2col'}, for `facet info`
+Napi::Value ConvEngine(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+#ifdef FACET_DNNL
+  o.Set("name", "onednn");
+  o.Set("version", dnnl_version_string());
+#else
+  o.Set("name", "im2col");
+#endif
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   if (g_threads < 1) g_threads = 1;
   openblas_set_num_threads(g_threads);
+#ifdef FACET_DNNL
+  dnnl_set_threads(g_threads);
+#endif
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("topkInnerProduct", Napi::Function::New(env, TopK));
   exports.Set("conv2dForward", Napi::Function::New(env, Conv2d<ConvPass::kForward>));
@@ -326,6 +353,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasCore", Napi::Function::New(env, BlasCore));
+  exports.Set("convEngine", Napi::Function::New(env, ConvEngine));
   return exports;
 }
 

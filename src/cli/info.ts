@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
-import { addonLoadError, blasCore, cpuCount, kernels, threads } from '../compute/index.js';
+import { addonLoadError, blasCore, convEngine, cpuCount, kernels, threads } from '../compute/index.js';
 import { BACKBONES } from '../models/backbones.js';
+
+/** What runs conv2d: oneDNN (the addon built against Debian's libdnnl) or im2col + sgemm. */
+function convolutions(): string {
+  const conv = convEngine();
+  if (!conv) return 'im2col + TypeScript sgemm (fallback kernels)';
+  return conv.name === 'onednn' ? `oneDNN ${conv.version} (Debian libdnnl; im2col + OpenBLAS sgemm on outputs ≤ 4×4)` : 'im2col + OpenBLAS sgemm';
+}
 
 export function registerInfo(program: Command): void {
   program
     .command('info')
-    .description('print the compute setup: kernels (native addon or fallback), BLAS core, threads, the engine of every model, versions')
+    .description('print the compute setup: kernels (native addon or fallback), BLAS core, convolution engine, threads, the engine of every model, versions')
     .option('--json', 'print JSON')
     .action((o: { json?: boolean }) => {
       const k = kernels();
@@ -15,6 +22,7 @@ export function registerInfo(program: Command): void {
         kernels: k.name,
         nativeAddon: k.name === 'native' ? 'loaded' : `not in use (${addonLoadError()})`,
         blasCore: blas ? `${blas.core} (${blas.source})` : 'none (no addon)',
+        convolutions: convolutions(),
         threads: threads(),
         cpus: cpuCount(),
         // one engine trains and runs every model: there is no TensorFlow.js backend any more

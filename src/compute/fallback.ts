@@ -71,6 +71,6 @@ function topkInnerProduct(
 }
 
 export const fallbackKernels: Kernels = {
-  name: 'fallback', sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels,
+  name: 'fallback', convColumns: true, sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels,
   topkInnerProduct,
 };

@@ -1,11 +1,11 @@
 import { cpus } from 'node:os';
 import type { Kernels } from './kernel-interface.js';
 import { fallbackKernels } from './fallback.js';
-import { loadAddon, nativeKernels, addonLoadError, blasCore } from './native.js';
+import { loadAddon, nativeKernels, addonLoadError, blasCore, convEngine } from './native.js';
 
 export type { ConvShape, Kernels, LayerKernels, TopK, TopKOptions } from './kernel-interface.js';
 export { fallbackKernels } from './fallback.js';
-export { addonLoadError, blasCore };
+export { addonLoadError, blasCore, convEngine };
 
 let chosen: Kernels | undefined;
 

@@ -26,6 +26,12 @@ export interface TopKOptions {
 export interface Kernels extends LayerKernels, AttentionKernels {
   readonly name: 'native' | 'fallback';
   /**
+   * Whether a training conv should keep conv2dForward's im2col columns for conv2dBackpropFilterColumns:
+   * true for the im2col kernels; false with oneDNN's convolutions, which need no columns (their
+   * conv2dForward given cols runs im2col to write them, slower).
+   */
+  readonly convColumns: boolean;
+  /**
    * Row-major C = alpha·op(A)·op(B) + beta·C with op(A) m×k and op(B) k×n.
    * A is stored m×k (k×m when transA), B is stored k×n (n×k when transB).
    */
@@ -42,7 +48,7 @@ export interface Kernels extends LayerKernels, AttentionKernels {
     a: Float32Array, strideA: number, b: Float32Array, strideB: number, beta: number, c: Float32Array,
   ): void;
   /**
-   * NHWC conv2d, y = x ⋆ filter (filter [fh, fw, c, oc]): im2col + sgemm. Given `cols` (at least
+   * NHWC conv2d, y = x ⋆ filter (filter [fh, fw, c, oc]): oneDNN or im2col + sgemm. Given `cols` (at least
    * convSizes(s).cols floats), the whole batch's im2col is also written there, for
    * conv2dBackpropFilterColumns to reuse instead of rebuilding it from x.
    */

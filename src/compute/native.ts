@@ -19,6 +19,14 @@ interface Addon extends LayerKernels, AttentionKernels {
   getThreads(): number;
   /** OpenBLAS's kernel set (openblas_get_corename) */
   blasCore(): string;
+  /** what runs conv2d: oneDNN (built when libdnnl-dev is installed) or im2col + OpenBLAS sgemm; absent in addons built before it */
+  convEngine?(): ConvEngine;
+}
+
+export interface ConvEngine {
+  name: 'onednn' | 'im2col';
+  /** oneDNN's version, e.g. '2.6.3' */
+  version?: string;
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -35,11 +43,18 @@ export function loadAddon(): Addon | null {
     return (loaded = null);
   }
   coreSource = chooseBlasCore();
+  // oneDNN's OpenMP threads otherwise spin after each convolution, taking the cores from the addon's other kernels
+  // and from other processes (measured: a 3×3 conv then BatchNorm 2× slower on a busy 2-core machine). libgomp
+  // reads the policy once, when the addon loads it; child processes do not inherit it.
+  const waitPolicy = process.env.OMP_WAIT_POLICY === undefined;
+  if (waitPolicy) process.env.OMP_WAIT_POLICY = 'PASSIVE';
   try {
     loaded = createRequire(import.meta.url)(join(root, 'build/Release/facet_native.node')) as Addon;
   } catch (err) {
     loadError = (err as Error).message.split('\n')[0];
     loaded = null;
+  } finally {
+    if (waitPolicy) delete process.env.OMP_WAIT_POLICY;
   }
   return loaded;
 }
@@ -54,6 +69,7 @@ export function nativeKernels(addon: Addon): Kernels {
   const sgemm: Kernels['sgemm'] = (ta, tb, m, n, k, alpha, a, b, beta, c) => addon.sgemm(ta, tb, m, n, k, alpha, a, b, beta, c);
   return {
     name: 'native',
+    convColumns: addonConvEngine(addon).name === 'im2col',
     sgemm,
     sgemmBatched: batchedSgemm(sgemm),
     conv2dForward: (s: ConvShape, x, f, y, cols) => addon.conv2dForward(convShapeArray(s), x, f, y, cols),
@@ -75,4 +91,12 @@ export function nativeKernels(addon: Addon): Kernels {
 export function blasCore(): { core: string; source: string } | undefined {
   const addon = loadAddon();
   return addon ? { core: addon.blasCore(), source: coreSource } : undefined;
+}
+
+const addonConvEngine = (addon: Addon): ConvEngine => addon.convEngine?.() ?? { name: 'im2col' };
+
+/** The addon's convolution engine (undefined without the addon). */
+export function convEngine(): ConvEngine | undefined {
+  const addon = loadAddon();
+  return addon ? addonConvEngine(addon) : undefined;
 }

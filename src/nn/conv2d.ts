@@ -10,14 +10,14 @@ export interface Conv2dOptions {
   size?: number;
   /** default 1 */
   stride?: number;
-  /** keep the training forward's im2col columns for the filter gradient (default true); false rebuilds them from x, saving memory */
+  /** keep the training forward's im2col columns for the filter gradient (default true; never with kernels whose convColumns is false); false rebuilds them from x, saving memory */
   keepColumns?: boolean;
 }
 
 /**
  * size×size convolution with stride and zero padding size >> 1, without bias (a BatchNorm follows),
- * NHWC, filter [size, size, c, oc]; output side ⌊(h + 2·pad − size)/stride⌋ + 1. A training forward
- * keeps its im2col columns (keepColumns), so the filter gradient is one sgemm over them.
+ * NHWC, filter [size, size, c, oc]; output side ⌊(h + 2·pad − size)/stride⌋ + 1. On im2col kernels a
+ * training forward keeps its columns (keepColumns), so the filter gradient is one sgemm over them.
  */
 export class Conv2d implements Layer {
   readonly inShape: readonly number[];
@@ -47,8 +47,8 @@ export class Conv2d implements Layer {
     const p = size >> 1, oh = Math.floor((inShape[0] + 2 * p - size) / stride) + 1, ow = Math.floor((inShape[1] + 2 * p - size) / stride) + 1;
     this.size = size;
     this.stride = stride;
-    // a 1×1 stride-1 input already is its column matrix: nothing to keep
-    this.keepColumns = (options.keepColumns ?? true) && !(size === 1 && stride === 1);
+    // a 1×1 stride-1 input already is its column matrix: nothing to keep; oneDNN's kernels use no columns
+    this.keepColumns = (options.keepColumns ?? true) && k.convColumns && !(size === 1 && stride === 1);
     this.inShape = inShape;
     this.outShape = [oh, ow, outChannels];
     this.w = param(`${name}.w`, [size, size, inShape[2], outChannels], filter);

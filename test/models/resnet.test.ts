@@ -58,7 +58,10 @@ test('ResNet outputs equal the TensorFlow.js ResNet\'s on the same parameters (e
 const TORCHVISION = `
 import sys, numpy as np, torch, torchvision
 depth, side, batch, dim, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-torch.manual_seed(0)
+# seed 2: under seed 0 one input of a ResNet-18 residual join's ReLU is within 1e-6 of 0 (-6e-8 with the fallback's
+# float64 sums, +7e-7 with oneDNN's float32 convs), so a few ulps of conv rounding flip it and move every earlier gradient
+# by ~1 %: a tie, not an error
+torch.manual_seed(2)
 m = getattr(torchvision.models, 'resnet%d' % depth)(num_classes=dim)
 with torch.no_grad():
     for name, mod in m.named_modules():
