@@ -13,6 +13,7 @@
 #include "conv-dnnl.h"
 #endif
 #include "layers.h"
+#include "optimizer.h"
 #include "topk.h"
 
 namespace {
@@ -299,6 +300,22 @@ Napi::Value GroupAttentionBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// adamUpdate(p, g, m, v, size, stepSize, beta1, beta2, eps, bc2, weightDecay, shrink, decoupled): p, m and v updated in place
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t size;
+  if (info.Length() != 13) return Fail(env, "adamUpdate(p, g, m, v, size, stepSize, beta1, beta2, eps, bc2, weightDecay, shrink, decoupled)"), env.Undefined();
+  if (!ReadSizes(info, 4, 1, &size, "adamUpdate")) return env.Undefined();
+  if (!CheckFloat32(env, info[0], size, "p") || !CheckFloat32(env, info[1], size, "g") || !CheckFloat32(env, info[2], size, "m") ||
+      !CheckFloat32(env, info[3], size, "v")) {
+    return env.Undefined();
+  }
+  const auto d = [&](int i) { return info[i].ToNumber().DoubleValue(); };
+  const AdamStep a{d(5), d(6), d(7), d(8), d(9), d(10), d(11), info[12].ToBoolean()};
+  adam_update(F32(info[0]), F32(info[1]), F32(info[2]), F32(info[3]), size, a, g_threads);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].ToNumber().Int32Value();
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
@@ -350,6 +367,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("relu", Napi::Function::New(env, Relu));
   exports.Set("groupAttentionForward", Napi::Function::New(env, GroupAttentionForward));
   exports.Set("groupAttentionBackward", Napi::Function::New(env, GroupAttentionBackward));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasCore", Napi::Function::New(env, BlasCore));

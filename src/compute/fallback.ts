@@ -3,6 +3,7 @@ import { convKernels } from './conv-fallback.js';
 import { batchedSgemm } from './batched.js';
 import { layerFallbackKernels } from './layers-fallback.js';
 import { attentionFallbackKernels } from './attention-fallback.js';
+import { optimizerFallbackKernels } from './optimizer-fallback.js';
 
 /** Portable TypeScript kernels: same results as the native addon, slower. */
 function sgemm(
@@ -71,6 +72,6 @@ function topkInnerProduct(
 }
 
 export const fallbackKernels: Kernels = {
-  name: 'fallback', convColumns: true, sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels,
+  name: 'fallback', convColumns: true, sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels, ...optimizerFallbackKernels,
   topkInnerProduct,
 };

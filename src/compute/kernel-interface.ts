@@ -4,10 +4,12 @@
  * (`fallback`), chosen by `kernels()`.
  */
 import type { AttentionKernels } from './attention-kernel-interface.js';
+import type { OptimizerKernels } from './optimizer-kernel-interface.js';
 import type { ConvShape } from './conv-shape.js';
 import type { LayerKernels } from './layer-kernel-interface.js';
 
 export type { AttentionKernels } from './attention-kernel-interface.js';
+export type { AdamStep, OptimizerKernels } from './optimizer-kernel-interface.js';
 export type { ConvShape } from './conv-shape.js';
 export type { LayerKernels } from './layer-kernel-interface.js';
 
@@ -23,7 +25,7 @@ export interface TopKOptions {
   selfOffset?: number;
 }
 
-export interface Kernels extends LayerKernels, AttentionKernels {
+export interface Kernels extends LayerKernels, AttentionKernels, OptimizerKernels {
   readonly name: 'native' | 'fallback';
   /**
    * Whether a training conv should keep conv2dForward's im2col columns for conv2dBackpropFilterColumns:

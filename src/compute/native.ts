@@ -6,9 +6,12 @@ import { batchedSgemm } from './batched.js';
 import { type ConvShape, convShapeArray } from './conv-shape.js';
 import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
 import { type AttentionKernels, checkedAttentionKernels } from './attention-kernel-interface.js';
+import { checkedOptimizerKernels } from './optimizer-kernel-interface.js';
 import { chooseBlasCore } from './blas-core.js';
 
 interface Addon extends LayerKernels, AttentionKernels {
+  adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, size: number, stepSize: number, beta1: number, beta2: number,
+    eps: number, bc2: number, weightDecay: number, shrink: number, decoupled: boolean): void;
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
   topkInnerProduct(q: Float32Array, nq: number, b: Float32Array, nb: number, dim: number, k: number, self: number, idx: Int32Array, scores: Float32Array): void;
   conv2dForward(shape: number[], x: Float32Array, filter: Float32Array, y: Float32Array, cols?: Float32Array): void;
@@ -78,6 +81,9 @@ export function nativeKernels(addon: Addon): Kernels {
     conv2dBackpropFilterColumns: (s: ConvShape, cols, dy, df) => addon.conv2dBackpropFilterColumns(convShapeArray(s), cols, dy, df),
     ...checkedLayerKernels(addon),
     ...checkedAttentionKernels(addon),
+    ...checkedOptimizerKernels({
+      adamUpdate: (p, g, m, v, size, a) => addon.adamUpdate(p, g, m, v, size, a.stepSize, a.beta1, a.beta2, a.eps, a.bc2, a.weightDecay, a.shrink, a.decoupled),
+    }),
     topkInnerProduct(queries, nq, base, nb, dim, k, options: TopKOptions = {}): TopK {
       const indices = new Int32Array(nq * k);
       const scores = new Float32Array(nq * k);

@@ -1,3 +1,5 @@
+import { kernels } from '../compute/index.js';
+
 /** Optimisers on plain float arrays, so that one code path updates the trainer's model, the heads' W and NAAN, and
  * their whole state fits in a checkpoint. Formulas follow torch.optim (Adam with coupled L2 weight
  * decay as the reference uses; AdamW with decoupled decay; SGD with momentum and coupled decay). */
@@ -41,15 +43,8 @@ export function optimizerUpdate(name: string, p: Float32Array, g: Float32Array, 
     return;
   }
   const v = (state.v[name] ??= new Float32Array(p.length));
-  const bc1 = 1 - o.beta1 ** state.step;
-  const bc2 = 1 - o.beta2 ** state.step;
-  const stepSize = lr / bc1;
-  for (let i = 0; i < p.length; i++) {
-    let gi = g[i];
-    if (o.kind === 'adam') gi += wd * p[i];
-    else p[i] *= 1 - lr * wd;
-    m[i] = o.beta1 * m[i] + (1 - o.beta1) * gi;
-    v[i] = o.beta2 * v[i] + (1 - o.beta2) * gi * gi;
-    p[i] -= (stepSize * m[i]) / (Math.sqrt(v[i] / bc2) + o.eps);
-  }
+  kernels().adamUpdate(p, g, m, v, p.length, {
+    stepSize: lr / (1 - o.beta1 ** state.step), beta1: o.beta1, beta2: o.beta2, eps: o.eps, bc2: 1 - o.beta2 ** state.step,
+    weightDecay: wd, shrink: 1 - lr * wd, decoupled: o.kind === 'adamw',
+  });
 }
