@@ -1,5 +1,5 @@
 import { kernels, type Kernels } from '../compute/index.js';
-import { checkGrad, checkInput, floatScratch, param, type Layer, type Param } from './layer.js';
+import { checkGrad, checkInput, floatScratch, param, type Layer, type Param, gradients } from './layer.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -25,7 +25,8 @@ export class BatchNorm implements Layer {
   readonly runningVar: Param;
   private readonly eps: number;
   private readonly momentum: number;
-  private readonly relu: boolean;
+  /** whether a ReLU follows (its backward then reads the output as the mask; without it the output is not read again) */
+  readonly relu: boolean;
   private readonly c: number;
   private readonly mean: Float32Array;
   private readonly variance: Float32Array;
@@ -33,7 +34,6 @@ export class BatchNorm implements Layer {
   private readonly scale: Float32Array;
   private readonly shift: Float32Array;
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private x: Float32Array | undefined;
   private out: Float32Array | undefined;
   private n: number | undefined;
@@ -89,10 +89,12 @@ export class BatchNorm implements Layer {
 
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     checkGrad(this, dy, this.n);
-    const x = this.x!, dx = this.dx.get(x.length);
+    const x = this.x!, dx = gradients.take(x.length);
     this.k.batchNormBackward(
       x, this.out!, dy, x.length / this.c, this.c, this.mean, this.invstd, this.gamma.value, dx, this.gamma.grad!, this.beta.grad!, this.relu,
     );
-    return needDx ? dx : undefined;
+    if (needDx) return dx;
+    gradients.give(dx);
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { kernels, type ConvShape, type Kernels } from '../compute/index.js';
 import { convSizes } from '../compute/conv-shape.js';
-import { checkGrad, checkInput, floatScratch, param, type Layer, type Param } from './layer.js';
+import { checkGrad, checkInput, floatScratch, param, type Layer, type Param, gradients } from './layer.js';
 
 /** Largest im2col matrix (floats) a training forward keeps for the filter gradient (128 MB); larger batches rebuild it from x. */
 const keepColumnsFloats = 32 << 20;
@@ -28,7 +28,6 @@ export class Conv2d implements Layer {
   private readonly keepColumns: boolean;
   private readonly w: Param;
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private readonly cols = floatScratch();
   private colsKept = false;
   private x: Float32Array | undefined;
@@ -77,7 +76,7 @@ export class Conv2d implements Layer {
     if (this.colsKept) this.k.conv2dBackpropFilterColumns(s, this.cols.get(convSizes(s).cols), dy, this.w.grad!);
     else this.k.conv2dBackpropFilter(s, this.x!, dy, this.w.grad!);
     if (!needDx) return undefined;
-    const dx = this.dx.get(this.x!.length);
+    const dx = gradients.take(this.x!.length);
     this.k.conv2dBackpropInput(s, dy, this.w.value, dx);
     return dx;
   }

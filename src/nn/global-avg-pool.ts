@@ -1,11 +1,10 @@
-import { checkGrad, checkInput, floatScratch, type Layer } from './layer.js';
+import { checkGrad, checkInput, floatScratch, type Layer, gradients } from './layer.js';
 
 /** Mean over the spatial positions of NHWC input: [h, w, c] → [c]. */
 export class GlobalAvgPool implements Layer {
   readonly outShape: readonly number[];
   readonly params = [];
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private n: number | undefined;
 
   constructor(readonly name: string, readonly inShape: readonly number[]) {
@@ -32,7 +31,7 @@ export class GlobalAvgPool implements Layer {
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     const n = checkGrad(this, dy, this.n);
     if (!needDx) return undefined;
-    const [h, w, c] = this.inShape, hw = h * w, dx = this.dx.get(n * hw * c);
+    const [h, w, c] = this.inShape, hw = h * w, dx = gradients.take(n * hw * c);
     for (let i = 0; i < n; i++)
       for (let p = 0; p < hw; p++) {
         const o = (i * hw + p) * c;

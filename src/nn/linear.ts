@@ -1,5 +1,5 @@
 import { kernels, type Kernels } from '../compute/index.js';
-import { checkGrad, checkInput, floatScratch, param, sizeOf, type Layer, type Param } from './layer.js';
+import { checkGrad, checkInput, floatScratch, param, sizeOf, type Layer, type Param, gradients } from './layer.js';
 
 /** y = x·W + b with W [in, out]; the per-sample input of any shape is flattened (row-major, NHWC order). */
 export class Linear implements Layer {
@@ -9,7 +9,6 @@ export class Linear implements Layer {
   readonly b: Param;
   private readonly inF: number;
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private x: Float32Array | undefined;
   private n: number | undefined;
 
@@ -38,7 +37,7 @@ export class Linear implements Layer {
     db.fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < out; j++) db[j] += dy[i * out + j];
     if (!needDx) return undefined;
-    const dx = this.dx.get(n * this.inF);
+    const dx = gradients.take(n * this.inF);
     this.k.sgemm(false, true, n, this.inF, out, 1, dy, this.w.value, 0, dx);
     return dx;
   }

@@ -1,6 +1,6 @@
 import { kernels, type Kernels } from '../compute/index.js';
 import { checkPoolWindow, poolSide } from '../compute/layer-kernel-interface.js';
-import { Scratch, checkGrad, checkInput, floatScratch, type Layer } from './layer.js';
+import { Scratch, checkGrad, checkInput, floatScratch, type Layer, gradients } from './layer.js';
 
 export interface MaxPoolOptions {
   size: number;
@@ -20,7 +20,6 @@ export class MaxPool implements Layer {
   readonly stride: number;
   readonly pad: number;
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private readonly argmax = new Scratch((n) => new Int32Array(n));
   private arg: Int32Array | undefined;
   private n: number | undefined;
@@ -46,7 +45,7 @@ export class MaxPool implements Layer {
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     const n = checkGrad(this, dy, this.n);
     if (!needDx) return undefined;
-    const [h, w, c] = this.inShape, dx = this.dx.get(n * h * w * c);
+    const [h, w, c] = this.inShape, dx = gradients.take(n * h * w * c);
     this.k.maxPoolBackward(dy, this.arg!, n, h, w, c, this.outShape[0], this.outShape[1], dx);
     return dx;
   }

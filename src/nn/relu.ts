@@ -1,12 +1,11 @@
 import { kernels, type Kernels } from '../compute/index.js';
-import { checkGrad, checkInput, floatScratch, type Layer } from './layer.js';
+import { checkGrad, checkInput, floatScratch, type Layer, gradients } from './layer.js';
 
 /** y = max(0, x) elementwise, any shape. */
 export class Relu implements Layer {
   readonly outShape: readonly number[];
   readonly params = [];
   private readonly y = floatScratch();
-  private readonly dx = floatScratch();
   private out: Float32Array | undefined;
   private n: number | undefined;
 
@@ -26,7 +25,7 @@ export class Relu implements Layer {
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     checkGrad(this, dy, this.n);
     if (!needDx) return undefined;
-    const dx = this.dx.get(dy.length);
+    const dx = gradients.take(dy.length);
     this.k.reluBackward(this.out!, dy, dx, dy.length);
     return dx;
   }

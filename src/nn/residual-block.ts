@@ -1,5 +1,6 @@
 import { kernels, type Kernels } from '../compute/index.js';
-import { checkGrad, checkInput, floatScratch, type Layer, type Param } from './layer.js';
+import { checkGrad, checkInput, floatScratch, type Layer, type Param, gradients } from './layer.js';
+import { BatchNorm } from './batch-norm.js';
 import { Sequential } from './sequential.js';
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -16,8 +17,8 @@ export class ResidualBlock implements Layer {
   private readonly main: Sequential;
   private readonly shortcut: Sequential | undefined;
   private readonly y = floatScratch();
-  private readonly dz = floatScratch();
-  private readonly dx = floatScratch();
+  /** the join is written over the main path's output: a BatchNorm without ReLU, whose backward never reads it */
+  private readonly inPlace: boolean;
   private out: Float32Array | undefined;
   private n: number | undefined;
 
@@ -32,13 +33,16 @@ export class ResidualBlock implements Layer {
       throw new Error(`${name}: the main path maps ${show(this.inShape, this.outShape)} but the ${what} maps ${show(from, to)}`);
     }
     this.params = [...this.main.params, ...(this.shortcut?.params ?? [])];
+    const last = main[main.length - 1];
+    this.inPlace = last instanceof BatchNorm && !last.relu;
   }
 
   forward(x: Float32Array, n: number, training: boolean): Float32Array {
     checkInput(this, x, n);
     const a = this.main.forward(x, n, training);
     const b = this.shortcut ? this.shortcut.forward(x, n, training) : x;
-    const y = this.y.get(a.length);
+    // in place, a block holds one output-sized buffer less (as torchvision's out += identity; relu(out))
+    const y = this.inPlace ? a : this.y.get(a.length);
     this.k.addRelu(a, b, y, a.length);
     this.out = training ? y : undefined;
     this.n = training ? n : undefined;
@@ -47,13 +51,18 @@ export class ResidualBlock implements Layer {
 
   backward(dy: Float32Array, needDx: boolean): Float32Array | undefined {
     checkGrad(this, dy, this.n);
-    const dz = this.dz.get(dy.length);
+    const dz = gradients.take(dy.length);
     this.k.reluBackward(this.out!, dy, dz, dy.length);
     const dMain = this.main.backward(dz, needDx);
     const dShortcut = this.shortcut ? this.shortcut.backward(dz, needDx) : dz;
-    if (!needDx) return undefined;
-    const dx = this.dx.get(dMain!.length);
-    this.k.add(dMain!, dShortcut!, dx, dx.length);
-    return dx;
+    if (!needDx) {
+      gradients.give(dz);
+      return undefined;
+    }
+    // the sum goes into the main path's gradient, so only the shortcut's (or dz) goes back
+    this.k.add(dMain!, dShortcut!, dMain!, dMain!.length);
+    if (this.shortcut) gradients.give(dShortcut!);
+    gradients.give(dz);
+    return dMain;
   }
 }

@@ -1,4 +1,4 @@
-import { checkInput, type Layer, type Param } from './layer.js';
+import { checkInput, type Layer, type Param, gradients } from './layer.js';
 
 /** Layers in a chain: forward through all, backward in reverse (no input gradient for the first layer). */
 export class Sequential implements Layer {
@@ -32,7 +32,10 @@ export class Sequential implements Layer {
     if (!this.trained) throw new Error(`${this.name}: backward needs a training forward first`);
     let g: Float32Array | undefined = dy;
     for (let i = this.layers.length - 1; i >= 0; i--) {
-      g = this.layers[i].backward(g!, i > 0 || needDx);
+      const next = this.layers[i].backward(g!, i > 0 || needDx);
+      // a gradient a layer of this chain returned is dead once the layer before has read it (dy is the caller's)
+      if (g !== dy) gradients.give(g!);
+      g = next;
     }
     this.trained = false;
     return g;
