@@ -76,6 +76,7 @@ export function claimOf(o: SemiCli): ClaimOptions {
 export function printSummary(s: SemiSummary, seconds: number): void {
   process.stdout.write([
     `Recall@1 on held-out classes: supervised only ${s.before.toFixed(2)}% → after pseudo-labelling ${s.after.toFixed(2)}% (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points${s.gain > 0 ? '' : ': no gain on this run'})`,
+    `MAP@R on held-out classes: ${s.mapAtRBefore.toFixed(2)} → ${s.mapAtRAfter.toFixed(2)} (${s.mapAtRAfter >= s.mapAtRBefore ? '+' : ''}${(s.mapAtRAfter - s.mapAtRBefore).toFixed(2)})`,
     `pseudo-labels: BCubed F ${s.pseudoBcubedF.toFixed(4)} (singletons removed, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% discarded), ${s.pseudoClusters} clusters`,
     `report: ${s.report}`,
     `done in ${seconds.toFixed(1)} s`,

@@ -45,6 +45,7 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   assert.equal(pseudoF, Number(json('pseudo/report.json').metrics.singletonsRemoved.bcubed.fscore.toFixed(4)));
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(html.includes(`${ev.before['recall@1'].toFixed(2)}% supervised only → ${ev.after['recall@1'].toFixed(2)}%`));
+  assert.ok(html.includes(`MAP@R ${ev.before.mapAtR.toFixed(2)} → ${ev.after.mapAtR.toFixed(2)}`), 'MAP@R next to Recall@1 in the headline');
   assert.ok(html.includes(`BCubed F ${pseudoF.toFixed(4)}`));
   // the pseudo-labels are real clusters of the unlabelled pool, better than chance against the hidden classes
   assert.ok(pseudoF > 0.15, `pseudo-label BCubed F ${pseudoF}`);

@@ -18,6 +18,9 @@ export interface SemiSummary {
   before: number;
   after: number;
   gain: number;
+  /** MAP@R before and after: Recall@1 saturates on easy sets, MAP@R still moves */
+  mapAtRBefore: number;
+  mapAtRAfter: number;
   pseudoBcubedF: number;
   pseudoDiscardRatio: number;
   pseudoClusters: number;
@@ -27,7 +30,7 @@ export function headline(c: SemiContext): SemiSummary {
   const ev = c.json<Evaluation>('evaluation.json', 'evaluate');
   const pl = c.json<PseudoLabelReport>('pseudo/report.json', 'pseudo-labels');
   const kept = pl.metrics!.singletonsRemoved;
-  return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, pseudoBcubedF: kept.bcubed.fscore, pseudoDiscardRatio: kept.discardRatio, pseudoClusters: pl.numClusters - pl.numSingletons };
+  return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, mapAtRBefore: ev.before.mapAtR, mapAtRAfter: ev.after.mapAtR, pseudoBcubedF: kept.bcubed.fscore, pseudoDiscardRatio: kept.discardRatio, pseudoClusters: pl.numClusters - pl.numSingletons };
 }
 
 /** Up to `count` pseudo-clusters (size ≥ 3, seeded pick) with up to 12 members each, as thumbnails. */
@@ -74,7 +77,7 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
   const timings = new Map<string, number>();
   for (const r of jsonLines(c.file('metrics.jsonl'))) if (typeof r.stage === 'string' && typeof r.seconds === 'number') timings.set(r.stage, r.seconds);
   const ks = Object.keys(ev.before).filter((k) => k.startsWith('recall@'));
-  const gainText = `Recall@1 on ${ev.testClasses} held-out classes: ${s.before.toFixed(2)}% supervised only → ${s.after.toFixed(2)}% after pseudo-labelling (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points).`;
+  const gainText = `Recall@1 on ${ev.testClasses} held-out classes: ${s.before.toFixed(2)}% supervised only → ${s.after.toFixed(2)}% after pseudo-labelling (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points); MAP@R ${s.mapAtRBefore.toFixed(2)} → ${s.mapAtRAfter.toFixed(2)}.`;
   const html = renderReport({
     title,
     subtitle: `${o.dataset}: ${split.labelledClasses} labelled classes (${split.labelledRows.length} images), ${split.unlabelledClasses} unlabelled classes (${split.unlabelledRows.length} images), evaluation on ${split.testClasses} held-out classes (${split.testRows.length} images)`,
