@@ -73,3 +73,23 @@ export function runPython(script: string, args: string[] = [], env: NodeJS.Proce
   const lines = res.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]);
 }
+
+/**
+ * Python shared by the PyTorch peers of the training-step benchmarks: the reference's ArcFace (`s`, `m`
+ * and a `net`, `W`, `x`, `y`, `opt` defined before it) and `best`, the fastest of three Adam steps after
+ * one warm-up.
+ */
+export const TORCH_ARCFACE_STEP = `
+s, m = 64.0, 0.5
+def arcface(x, y, w):
+    cosine = F.linear(F.normalize(x), F.normalize(w))
+    sine = torch.sqrt((1.0 - torch.pow(cosine, 2)).clamp(0, 1))
+    phi = torch.where(cosine > math.cos(math.pi - m), cosine * math.cos(m) - sine * math.sin(m), cosine - math.sin(math.pi - m) * m)
+    one_hot = torch.zeros(cosine.size()); one_hot.scatter_(1, y.view(-1, 1).long(), 1)
+    return F.cross_entropy((one_hot * phi + (1.0 - one_hot) * cosine) * s, y)
+def step():
+    opt.zero_grad(); arcface(net(x), y, W).backward(); opt.step()
+step(); best = 1e9
+for _ in range(3):
+    t = time.perf_counter(); step(); best = min(best, time.perf_counter() - t)
+`;

@@ -5,7 +5,7 @@ import { defaultTrainConfig } from '../src/train/config.js';
 import { ClassifierHead } from '../src/train/classifier-head.js';
 import { applyUpdate, trainStep } from '../src/train/train-step.js';
 import { emptyOptimizerState } from '../src/nn/optimizer.js';
-import { peakRssMB, recordResult, runPython, timeIt } from './harness.js';
+import { TORCH_ARCFACE_STEP, peakRssMB, recordResult, runPython, timeIt } from './harness.js';
 
 const dim = 128, classes = 100;
 
@@ -19,22 +19,10 @@ rss = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 base = rss()
 net = getattr(torchvision.models, 'resnet%d' % depth)(num_classes=d)
 W = torch.nn.Parameter(torch.empty(C, d)); torch.nn.init.xavier_uniform_(W)
-s, m = 64.0, 0.5
-def arcface(x, y, w):
-    cosine = F.linear(F.normalize(x), F.normalize(w))
-    sine = torch.sqrt((1.0 - torch.pow(cosine, 2)).clamp(0, 1))
-    phi = torch.where(cosine > math.cos(math.pi - m), cosine * math.cos(m) - sine * math.sin(m), cosine - math.sin(math.pi - m) * m)
-    one_hot = torch.zeros(cosine.size()); one_hot.scatter_(1, y.view(-1, 1).long(), 1)
-    return F.cross_entropy((one_hot * phi + (1.0 - one_hot) * cosine) * s, y)
 opt = torch.optim.Adam(list(net.parameters()) + [W], lr=1e-4)
 net.train()
 x = torch.randn(B, 3, S, S); y = torch.randint(0, C, (B,))
-def step():
-    opt.zero_grad(); arcface(net(x), y, W).backward(); opt.step()
-step(); best = 1e9
-for _ in range(3):
-    t = time.perf_counter(); step(); best = min(best, time.perf_counter() - t)
-print(json.dumps({'seconds': best, 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'peakMB': rss(), 'baseMB': base}))
+${TORCH_ARCFACE_STEP}print(json.dumps({'seconds': best, 'torch': torch.__version__, 'torchvision': torchvision.__version__, 'peakMB': rss(), 'baseMB': base}))
 `;
 
 /**

@@ -4,9 +4,10 @@ import type { EmbeddingModel } from './embedding-model.js';
 /**
  * An EmbeddingModel over one network of facet's layers (a Sequential): its params by name, an
  * evaluation forward, and a training forward whose backward fills the params' gradients. Input sizes
- * are checked here, so a wrong batch is an error naming the model, not a layer deep inside it.
+ * are checked here, so a wrong batch is an error naming the network, not a layer deep inside it.
  */
-export function layerModel(kind: string, net: Layer, what: string): EmbeddingModel {
+export function layerModel(kind: string, net: Layer): EmbeddingModel {
+  const what = net.name;
   const inputShape = [...net.inShape];
   const embeddingDim = sizeOf(net.outShape);
   const perSample = sizeOf(inputShape);

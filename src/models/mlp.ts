@@ -18,5 +18,5 @@ export function mlpModel(inputDim: number, hidden: number[], embeddingDim: numbe
     layers.push(new Linear(`dense${l}`, [i], o, last ? xavierUniform(i, o, i * o, next) : heUniform(i, i * o, next)));
     if (!last) layers.push(new Relu(`relu${l}`, [o]));
   }
-  return layerModel('mlp', new Sequential('MLP', layers), 'MLP');
+  return layerModel('mlp', new Sequential('MLP', layers));
 }

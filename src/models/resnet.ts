@@ -81,7 +81,6 @@ export function resnetModel(
     shape = s;
   }
   layers.push(new GlobalAvgPool('gap', shape));
-  const next = () => rng.next();
-  layers.push(new Linear('embed', [features], embeddingDim, xavierUniform(features, embeddingDim, features * embeddingDim, next), k));
-  return layerModel(`resnet${depth}`, new Sequential(`resnet${depth}`, layers), `resnet${depth}`);
+  layers.push(new Linear('embed', [features], embeddingDim, xavierUniform(features, embeddingDim, features * embeddingDim, () => rng.next()), k));
+  return layerModel(`resnet${depth}`, new Sequential(`resnet${depth}`, layers));
 }

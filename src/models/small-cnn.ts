@@ -61,5 +61,5 @@ export function smallCnnModel(
   }
   const flat = shape.reduce((a, b) => a * b, 1);
   layers.push(new Linear('embed', shape, embeddingDim, xavierUniform(flat, embeddingDim, flat * embeddingDim, next), k));
-  return layerModel('small-cnn', new Sequential('small CNN', layers), 'small CNN');
+  return layerModel('small-cnn', new Sequential('small CNN', layers));
 }

@@ -2,7 +2,7 @@ import { readNpz, type NdArray } from '../data/files/index.js';
 import type { EmbeddingModel } from './embedding-model.js';
 
 /** torchvision ResNet state_dict name → facet's parameter name (undefined: not a backbone tensor facet uses). */
-export function facetName(key: string): string | undefined {
+export function facetParamName(key: string): string | undefined {
   const bn = (prefix: string, field: string) =>
     ({ weight: `${prefix}.gamma`, bias: `${prefix}.beta`, running_mean: `${prefix}.mean`, running_var: `${prefix}.var` } as Record<string, string>)[field];
   let m = /^conv1\.weight$/.exec(key);
@@ -42,7 +42,7 @@ export function loadTorchvisionResnet(model: EmbeddingModel, path: string): numb
   const arrays = readNpz(path);
   const byFacet = new Map<string, [string, NdArray]>();
   for (const [key, a] of Object.entries(arrays)) {
-    const name = facetName(key);
+    const name = facetParamName(key);
     if (name) byFacet.set(name, [key, a]);
   }
   let loaded = 0;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readNpz } from '../../src/data/files/index.js';
 import { Random } from '../../src/data/random.js';
 import { resnetModel } from '../../src/models/resnet.js';
-import { facetName, loadTorchvisionResnet } from '../../src/models/torchvision-weights.js';
+import { facetParamName, loadTorchvisionResnet } from '../../src/models/torchvision-weights.js';
 import type { EmbeddingModel } from '../../src/models/embedding-model.js';
 import { repoRoot } from '../helpers/golden.js';
 import { debianPython, python } from '../helpers/python.js';
@@ -134,7 +134,7 @@ function checkAgainstTorchvision(depth: 18 | 50, side: number, batch: number): v
   const grads = step.backward(f32('r'));
   let compared = 0;
   for (const key of Object.keys(a).filter((k) => k.startsWith('f64.grad.'))) {
-    const torchKey = key.slice(9), name = torchKey === 'fc.weight' ? 'embed.w' : torchKey === 'fc.bias' ? 'embed.b' : facetName(torchKey)!;
+    const torchKey = key.slice(9), name = torchKey === 'fc.weight' ? 'embed.w' : torchKey === 'fc.bias' ? 'embed.b' : facetParamName(torchKey)!;
     const p = m.params.get(name)!, g = grads.get(name)!;
     let got = g;
     if (p.shape.length === 4) got = toOihw(g, p.shape);
@@ -144,7 +144,7 @@ function checkAgainstTorchvision(depth: 18 | 50, side: number, batch: number): v
   }
   assert.equal(compared, grads.size, 'every trainable parameter has a torch gradient');
   for (const key of Object.keys(a).filter((k) => k.startsWith('f64.after.') && !k.endsWith('num_batches_tracked'))) {
-    asAccurateAsTorch(m.params.get(facetName(key.slice(10))!)!.value, a, key.slice(4), `resnet${depth} running statistic ${key.slice(10)} after the training forward`);
+    asAccurateAsTorch(m.params.get(facetParamName(key.slice(10))!)!.value, a, key.slice(4), `resnet${depth} running statistic ${key.slice(10)} after the training forward`);
   }
 }
 
