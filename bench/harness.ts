@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { blasCore } from '../src/compute/index.js';
 
 export const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench');
 export const resultsFile = join(benchDir, 'results.jsonl');
@@ -60,11 +61,13 @@ export function peakRssMB(): number {
  * apt). The script must print one JSON object as its last line of stdout; it is returned parsed.
  */
 export function runPython(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
+  // the peer's OpenBLAS gets the kernel set facet's runs on (chosen from the CPU flags), so neither side is on a slower one
+  const core = blasCore()?.core;
   const file = join(tmpdir(), `facet-bench-${process.pid}-${Date.now()}.py`);
   writeFileSync(file, script);
   const res = spawnSync('/usr/bin/python3', [file, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(core ? { OPENBLAS_CORETYPE: core } : {}), ...env },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (res.status !== 0) {

@@ -24,14 +24,12 @@ function cpuFlags(): Set<string> {
 }
 
 /**
- * Sets OPENBLAS_CORETYPE from the CPU's flags before the addon (and with it OpenBLAS) loads, unless the
- * user set it. Returns where the core type comes from, for `facet info`.
+ * The OPENBLAS_CORETYPE to set while the addon (and with it OpenBLAS) loads, from the CPU's flags,
+ * unless the user set one; and where the core type comes from, for `facet info`.
  */
-export function chooseBlasCore(): string {
-  if (process.env.OPENBLAS_CORETYPE) return 'OPENBLAS_CORETYPE set by the user';
-  if (process.arch !== 'x64') return 'OpenBLAS detection';
-  const core = blasCoreForFlags(cpuFlags());
-  if (!core) return 'OpenBLAS detection';
-  process.env.OPENBLAS_CORETYPE = core;
-  return `chosen by facet from the CPU flags (${core === 'SkylakeX' ? 'AVX-512' : 'AVX2 + FMA'})`;
+export function chooseBlasCore(): { coreType?: string; source: string } {
+  if (process.env.OPENBLAS_CORETYPE) return { source: 'OPENBLAS_CORETYPE set by the user' };
+  const core = process.arch === 'x64' ? blasCoreForFlags(cpuFlags()) : undefined;
+  if (!core) return { source: 'OpenBLAS detection' };
+  return { coreType: core, source: `chosen by facet from the CPU flags (${core === 'SkylakeX' ? 'AVX-512' : 'AVX2 + FMA'})` };
 }

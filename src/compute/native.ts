@@ -45,19 +45,23 @@ export function loadAddon(): Addon | null {
     loadError = 'disabled by FACET_NATIVE=0';
     return (loaded = null);
   }
-  coreSource = chooseBlasCore();
-  // oneDNN's OpenMP threads otherwise spin after each convolution, taking the cores from the addon's other kernels
-  // and from other processes (measured: a 3×3 conv then BatchNorm 2× slower on a busy 2-core machine). libgomp
-  // reads the policy once, when the addon loads it; child processes do not inherit it.
-  const waitPolicy = process.env.OMP_WAIT_POLICY === undefined;
-  if (waitPolicy) process.env.OMP_WAIT_POLICY = 'PASSIVE';
+  const blas = chooseBlasCore();
+  coreSource = blas.source;
+  // Set only while the addon loads: OpenBLAS and libgomp read them once, then, and child processes must not
+  // inherit them (a child facet would take the core type for the user's). oneDNN's OpenMP threads otherwise
+  // spin after each convolution, taking the cores from the addon's other kernels and from other processes
+  // (measured: a 3×3 conv then BatchNorm 2× slower on a busy 2-core machine).
+  const loadEnv: Record<string, string> = {};
+  if (blas.coreType) loadEnv.OPENBLAS_CORETYPE = blas.coreType;
+  if (process.env.OMP_WAIT_POLICY === undefined) loadEnv.OMP_WAIT_POLICY = 'PASSIVE';
+  Object.assign(process.env, loadEnv);
   try {
     loaded = createRequire(import.meta.url)(join(root, 'build/Release/facet_native.node')) as Addon;
   } catch (err) {
     loadError = (err as Error).message.split('\n')[0];
     loaded = null;
   } finally {
-    if (waitPolicy) delete process.env.OMP_WAIT_POLICY;
+    for (const k of Object.keys(loadEnv)) delete process.env[k];
   }
   return loaded;
 }

@@ -27,4 +27,9 @@ test('facet info names the kernel set, says where it came from, and respects a u
   if (auto.kernels !== 'native') return;
   assert.match(auto.blasCore, /\((OpenBLAS detection|chosen by facet from the CPU flags \(.*\))\)$/);
   assert.match(info({ OPENBLAS_CORETYPE: 'Haswell' }).blasCore, /^Haswell \(OPENBLAS_CORETYPE set by the user\)$/);
+  // the chosen core type is set only while the addon loads: a child process must not take it for the user's
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e',
+    `const k = await import(${JSON.stringify(`${repoRoot}/dist/src/compute/index.js`)}); k.kernels(); process.stdout.write(process.env.OPENBLAS_CORETYPE ?? 'unset')`],
+  { encoding: 'utf8', env: user });
+  assert.equal(child.stdout, 'unset', child.stderr);
 });
