@@ -20,5 +20,10 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // a reader that closes early (`facet info | head`) ends the output, not the command with a stack trace
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(0);
+  });
   await buildProgram().parseAsync(argv);
 }
