@@ -1,4 +1,4 @@
-import { sizeOf, type Layer } from '../nn/index.js';
+import { sizeOf, type Sequential } from '../nn/index.js';
 import type { EmbeddingModel } from './embedding-model.js';
 
 /**
@@ -6,7 +6,7 @@ import type { EmbeddingModel } from './embedding-model.js';
  * evaluation forward, and a training forward whose backward fills the params' gradients. Input sizes
  * are checked here, so a wrong batch is an error naming the network, not a layer deep inside it.
  */
-export function layerModel(kind: string, net: Layer): EmbeddingModel {
+export function layerModel(kind: string, net: Sequential): EmbeddingModel {
   const what = net.name;
   const inputShape = [...net.inShape];
   const embeddingDim = sizeOf(net.outShape);
@@ -17,7 +17,6 @@ export function layerModel(kind: string, net: Layer): EmbeddingModel {
       throw new Error(`${what}: ${x.length} input values is not ${batch} samples of [${inputShape.join(', ')}]`);
     }
   };
-  const trainable = net.params.filter((p) => p.grad);
   return {
     kind,
     inputShape,
@@ -37,7 +36,7 @@ export function layerModel(kind: string, net: Layer): EmbeddingModel {
             throw new Error(`${what}: embedding gradient has ${gradEmbedding.length} values, expected ${batch}×${embeddingDim}`);
           }
           net.backward(gradEmbedding, false);
-          return new Map(trainable.map((p) => [p.name, p.grad!]));
+          return net.grads();
         },
       };
     },
