@@ -4,7 +4,7 @@ import { resolvedOptions } from './config.js';
 import { intList, numberIn, positiveInt } from './parse.js';
 import { addTrainingFlags, trainConfigOf, type TrainingFlagValues } from './training-flags.js';
 import type { TrainConfig } from '../train/config.js';
-import { SEMI_STAGES, type SemiOptions, type SemiStage } from '../pipeline/semi/options.js';
+import { SEMI_SCORERS, SEMI_STAGES, type SemiOptions, type SemiScorer, type SemiStage } from '../pipeline/semi/options.js';
 import type { SemiSummary } from '../pipeline/semi/report.js';
 import { runSemi } from '../pipeline/semi/run.js';
 import { NAAN_PROPAGATION } from '../cluster/propagation.js';
@@ -17,7 +17,7 @@ const pair = (flag: string) => (v: string): [number, number] => {
 
 export interface SemiCli extends TrainingFlagValues {
   dataset: string; root?: string; labels?: string; dim?: number; key?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
-  retrainEpochs?: number; knnK: number; scorer: 'naan' | 'cosine'; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
+  retrainEpochs?: number; knnK: number; scorer: SemiScorer; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
   naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; from?: SemiStage; resume: boolean; overwrite: boolean; out: string;
 }
 
@@ -30,7 +30,7 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--max-test-classes <n>', 'evaluate on this many test classes (seeded pick)', positiveInt('--max-test-classes'), d.maxTestClasses)
     .option('--retrain-epochs <n>', 'epochs of the retraining (default: as many as give the supervised model\'s number of steps)', positiveInt('--retrain-epochs'), d.retrainEpochs)
     .option('--knn-k <k>', 'neighbours per node, self included', positiveInt('--knn-k'), d.knnK ?? 31)
-    .option('--scorer <kind>', 'edge scores: naan or cosine', d.scorer ?? 'naan')
+    .option('--scorer <kind>', 'pseudo-labeller: auto (the best candidate on held-out labelled classes), naan or cosine (scores + the papers\' propagation)', d.scorer ?? 'auto')
     .option('--naan-k-hops <k1,k2>', 'NAAN neighbourhood in training', pair('--naan-k-hops'), d.naanKHops ?? [30, 10])
     .option('--naan-sample-hops <n>', 'NAAN training pairs from each node\'s first n neighbours', positiveInt('--naan-sample-hops'), d.naanSampleHops ?? 30)
     .option('--naan-epochs <n>', 'NAAN epochs', positiveInt('--naan-epochs'), d.naanEpochs ?? 2)
@@ -52,9 +52,10 @@ export function semiRunConfig(cmd: Command): Record<string, unknown> {
 }
 
 export function toSemiOptions(o: SemiCli, sampleIsImage: boolean, runConfig?: Record<string, unknown>): SemiOptions {
-  if (o.scorer !== 'naan' && o.scorer !== 'cosine') throw new Error(`--scorer: naan or cosine, got "${o.scorer}"`);
+  if (!(SEMI_SCORERS as readonly string[]).includes(o.scorer)) throw new Error(`--scorer: one of ${SEMI_SCORERS.join(', ')}, got "${o.scorer}"`);
+  if (o.scorer === 'auto' && !(o.valFraction > 0)) throw new Error('--scorer auto chooses the pseudo-labeller on the held-out validation classes: --val-fraction must be > 0');
   if (o.knnK < 2) throw new Error(`--knn-k ${o.knnK}: must be ≥ 2 (column 0 is the point itself)`);
-  if (o.scorer === 'naan' && o.naanSampleHops >= o.knnK) {
+  if (o.scorer !== 'cosine' && o.naanSampleHops >= o.knnK) {
     throw new Error(`--naan-sample-hops ${o.naanSampleHops}: must be < --knn-k ${o.knnK} (the kNN graph has ${o.knnK - 1} neighbours per node besides itself)`);
   }
   const train: TrainConfig = trainConfigOf(o, sampleIsImage ? 'small-cnn' : 'mlp');
@@ -77,7 +78,7 @@ export function printSummary(s: SemiSummary, seconds: number): void {
   process.stdout.write([
     `Recall@1 on held-out classes: supervised only ${s.before.toFixed(2)}% → after pseudo-labelling ${s.after.toFixed(2)}% (${s.gain >= 0 ? '+' : ''}${s.gain.toFixed(2)} points${s.gain > 0 ? '' : ': no gain on this run'})`,
     `MAP@R on held-out classes: ${s.mapAtRBefore.toFixed(2)} → ${s.mapAtRAfter.toFixed(2)} (${s.mapAtRAfter >= s.mapAtRBefore ? '+' : ''}${(s.mapAtRAfter - s.mapAtRBefore).toFixed(2)})`,
-    `pseudo-labels: BCubed F ${s.pseudoBcubedF.toFixed(4)} (singletons removed, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% discarded), ${s.pseudoClusters} clusters`,
+    `pseudo-labels by ${s.pseudoLabeller}: BCubed F ${s.pseudoBcubedF.toFixed(4)}, pairwise F ${s.pseudoPairwiseF.toFixed(4)} (every image counted), ${s.pseudoClusters} clusters, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% of the pool without a pseudo-label`,
     `report: ${s.report}`,
     `done in ${seconds.toFixed(1)} s`,
   ].join('\n') + '\n');

@@ -11,6 +11,8 @@ export interface PropagationOptions {
   maxIter: number;
   /** first threshold; omitted = the smallest input score, as CDP does (NAAN passes 0.8) */
   startThreshold?: number;
+  /** drop the edges below startThreshold before the first pass, whose components are otherwise built from every edge */
+  dropBelowStart?: boolean;
 }
 
 export interface PropagationTraceEntry {
@@ -56,10 +58,10 @@ export function propagate(numNodes: number, edges: Int32Array, scores: ArrayLike
   let numRemain = 0;
   for (let i = 0; i < numNodes; i++) if (inGraph[i] === 1) remain[numRemain++] = i;
   remain = remain.slice(0, numRemain);
-  let edgeIds = new Int32Array(u.a.length);
-  for (let e = 0; e < edgeIds.length; e++) edgeIds[e] = e;
   let th: number | null = null;
   let threshold = opts.startThreshold ?? minOf(scores);
+  const firstPass = (e: number) => !opts.dropBelowStart || u.score[e] >= threshold;
+  let edgeIds = Int32Array.from({ length: u.a.length }, (_, e) => e).filter(firstPass);
   let iterations = 0;
   let forcedStop = false;
   const uf = new UnionFind(numNodes);
@@ -134,6 +136,7 @@ function validate(numNodes: number, edges: Int32Array, scores: ArrayLike<number>
   }
   if (!(o.maxSize >= 1)) throw new Error(`propagation: max size must be ≥ 1, got ${o.maxSize}`);
   if (!(o.step > 0 && o.step <= 1)) throw new Error(`propagation: step must be in (0, 1], got ${o.step}`);
+  if (o.dropBelowStart && o.startThreshold === undefined) throw new Error('propagation: dropping edges below the start threshold needs a start threshold');
   if (!(o.maxIter >= 1)) throw new Error(`propagation: max iterations must be ≥ 1, got ${o.maxIter}`);
 }
 

@@ -7,7 +7,7 @@ export interface PrecisionRecall {
   fscore: number;
 }
 
-const fscore = (p: number, r: number): number => (2 * p * r) / (p + r);
+export const fscore = (p: number, r: number): number => (2 * p * r) / (p + r);
 
 /**
  * Pairwise P/R/F over ordered pairs of distinct items, as learn-to-cluster `pairwise` (the

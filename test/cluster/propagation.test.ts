@@ -43,3 +43,17 @@ test('CDP and NAAN presets: CDP starts at the minimum score, NAAN at 0.8 (first 
   assert.equal(cdp.trace[1].th, 0.5 + 0.5 * 0.05);
   assert.equal(cdp.forcedStop, true);
 });
+
+test('dropping the edges below the start threshold before the first pass: a weak link no longer joins two clusters', () => {
+  // 0-1-2 and 3-4 strongly linked, 2-3 weakly; every component fits max size 5
+  const edges = Int32Array.from([0, 1, 1, 2, 3, 4, 2, 3]);
+  const scores = [0.9, 0.9, 0.9, 0.1];
+  const o = { maxSize: 5, step: 0.5, maxIter: 10, startThreshold: 0.5 };
+  assert.deepEqual(Array.from(propagate(5, edges, scores, o).labels), [0, 0, 0, 0, 0], 'the first pass takes every edge');
+  const dropped = propagate(5, edges, scores, { ...o, dropBelowStart: true });
+  assert.deepEqual(Array.from(dropped.labels), [0, 0, 0, 1, 1]);
+  assert.equal(dropped.iterations, 0);
+  // a node whose every edge is dropped is its own cluster
+  assert.deepEqual(Array.from(propagate(3, Int32Array.from([0, 1, 1, 2]), [0.9, 0.2], { ...o, dropBelowStart: true }).labels), [0, 0, 1]);
+  assert.throws(() => propagate(2, Int32Array.from([0, 1]), [0.5], { maxSize: 2, step: 0.5, maxIter: 5, dropBelowStart: true }), /needs a start threshold/);
+});

@@ -42,7 +42,9 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   assert.equal(Number(printed[1]), Number(ev.before['recall@1'].toFixed(2)));
   assert.equal(Number(printed[2]), Number(ev.after['recall@1'].toFixed(2)));
   const pseudoF = Number(/BCubed F ([\d.]+)/.exec(res.stdout)![1]);
-  assert.equal(pseudoF, Number(json('pseudo/report.json').metrics.singletonsRemoved.bcubed.fscore.toFixed(4)));
+  // every image counted (−1 and singletons as their own clusters), learn-to-cluster's protocol
+  assert.equal(pseudoF, Number(json('pseudo/report.json').metrics.all.bcubed.fscore.toFixed(4)));
+  assert.match(res.stdout, /pseudo-labels by cosine CDP propagation: /);
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   assert.ok(html.includes(`${ev.before['recall@1'].toFixed(2)}% supervised only → ${ev.after['recall@1'].toFixed(2)}%`));
   assert.ok(html.includes(`MAP@R ${ev.before.mapAtR.toFixed(2)} → ${ev.after.mapAtR.toFixed(2)}`), 'MAP@R next to Recall@1 in the headline');
@@ -146,6 +148,44 @@ test('facet semi with NAAN: trains on the labelled graph (inputs scaled by √d)
   // scores stay near the prior, below the 0.8 start threshold, and the loop stops with the remedies
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /0 cluster\(s\) of 2 or more images, nothing to retrain on .*train NAAN longer \(--naan-epochs, --naan-max-steps\), lower --th, or use --scorer cosine/);
+});
+
+test('facet semi --scorer auto: every candidate tuned on held-out classes unseen by the embedder and NAAN; the best on them labels the pool', () => {
+  const autoOut = join(dir, 'auto');
+  // tighter identities than the other tests': candidates that differ, and pseudo-clusters to retrain on
+  const easy = synthFaces({ ids: 90, images: 2200, dim: 24, seed: 3, spread: [0.6, 1.0] });
+  writeFeatures(join(dir, 'easy.npy'), easy.features);
+  const args = withOption(withOption(withOption(semiArgs, '--scorer', 'auto'), '--naan-max-steps', '20'), '--dataset', `features:${join(dir, 'easy.npy')}`);
+  const r = facet('semi', ...args, '--val-fraction', '0.3', '--out', autoOut);
+  assert.equal(r.status, 0, r.stderr);
+  const read = (name: string) => JSON.parse(readFileSync(join(autoOut, name), 'utf8'));
+  // NAAN trains on the embedder's classes; the held-out classes are in neither
+  const trained = new Set(readLabels(join(autoOut, 'embeddings/labelled_labels.txt')));
+  const held = readLabels(join(autoOut, 'embeddings/holdout_labels.txt'));
+  assert.equal(new Set(held).size, Math.floor(0.3 * read('split.json').labelledClasses));
+  for (const y of held) assert.ok(!trained.has(y), `held-out class ${y} was trained on`);
+  const sel = read('pseudo/selection.json');
+  assert.deepEqual(sel.heldOut, { classes: new Set(held).size, images: held.length });
+  const names = sel.candidates.map((k: { name: string }) => k.name);
+  for (const scorer of ['cosine', 'NAAN']) for (const m of ['propagation', 'chinese-whispers', 'infomap', 'threshold']) assert.ok(names.includes(`${scorer} + ${m}`), `${scorer} + ${m}`);
+  const bestHeldOut = Math.max(...sel.candidates.map((k: { heldOut: { bcubed: { fscore: number } } }) => k.heldOut.bcubed.fscore));
+  const winner = sel.candidates.find((k: { name: string }) => k.name === sel.winner);
+  assert.equal(winner.heldOut.bcubed.fscore, bestHeldOut);
+  // the pool's labels are the winner's: its row in the analysis is the one used, and the report's F is its F
+  const report = read('pseudo/report.json');
+  assert.equal(report.labeller, sel.winner);
+  assert.equal(report.numNodes, read('split.json').unlabelledRows.length);
+  const used = read('pseudo/analysis.json').methods.find((m: { method: string }) => m.method.endsWith('(used)'));
+  assert.equal(used.method, `${sel.winner} (used)`);
+  assert.equal(used.bcubedF, report.metrics.all.bcubed.fscore);
+  assert.match(r.stdout, new RegExp(`pseudo-labels by ${sel.winner.replace('+', '\\+')}: BCubed F ${report.metrics.all.bcubed.fscore.toFixed(4)}`));
+  const html = readFileSync(join(autoOut, 'report.html'), 'utf8');
+  assert.ok(html.includes(`${sel.winner} had the best held-out BCubed F and labelled the pool`));
+  assert.ok(html.includes('Held-out BCubed F against the edge threshold'));
+  const bad = facet('semi', ...withOption(semiArgs, '--scorer', 'auto'), '--val-fraction', '0', '--out', join(dir, 'auto-bad'));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--scorer auto chooses the pseudo-labeller on the held-out validation classes: --val-fraction must be > 0/);
+  assert.match(facet('semi', ...withOption(semiArgs, '--scorer', 'best'), '--out', join(dir, 'auto-bad')).stderr, /--scorer: one of auto, naan, cosine, got "best"/);
 });
 
 test('Ctrl-C in a training stage stops the loop (exit 130) with its checkpoint saved; --resume alone continues at that stage and ends where an uninterrupted run ends', async () => {

@@ -4,6 +4,9 @@ import type { TrainConfig } from '../../train/config.js';
 export const SEMI_STAGES = ['split', 'supervised', 'embed', 'knn', 'naan', 'pseudo-labels', 'retrain', 'evaluate', 'report'] as const;
 export type SemiStage = (typeof SEMI_STAGES)[number];
 
+export const SEMI_SCORERS = ['auto', 'naan', 'cosine'] as const;
+export type SemiScorer = (typeof SEMI_SCORERS)[number];
+
 export interface SemiOptions {
   out: string;
   /** fashion-mnist, glyphs (with root) or features:PATH (with labels) */
@@ -31,8 +34,12 @@ export interface SemiOptions {
   retrainEpochs?: number;
   /** neighbours per node in the kNN graphs (self included) */
   knnK: number;
-  /** edge scorer: NAAN trained on the labelled graph, or raw cosine similarity (CDP's single model) */
-  scorer: 'naan' | 'cosine';
+  /**
+   * the pseudo-labeller: `auto` races every candidate (cosine and NAAN scores × propagation, Chinese
+   * Whispers, Infomap, threshold components), tuned and judged on the held-out validation classes, and
+   * uses the best; `naan` / `cosine` are the papers' fixed recipes (NAAN or cosine scores + propagation)
+   */
+  scorer: SemiScorer;
   naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number };
   predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
   evalKs: number[];

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readLabels } from '../../data/files/index.js';
 import { Random } from '../../data/random.js';
 import type { PseudoLabelReport } from '../../cluster/labelling-files.js';
@@ -10,7 +11,7 @@ import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
 import type { SemiContext } from './stages/context.js';
 import type { Evaluation } from './stages/evaluate-stage.js';
-import type { PseudoAnalysis } from './stages/pseudo-labels-stage.js';
+import { USED, type PseudoAnalysis, type PseudoSelection } from './stages/pseudo-labels-stage.js';
 
 /** The loop's headline numbers, as printed at the end and shown at the top of the report. */
 export interface SemiSummary {
@@ -21,16 +22,24 @@ export interface SemiSummary {
   /** MAP@R before and after: Recall@1 saturates on easy sets, MAP@R still moves */
   mapAtRBefore: number;
   mapAtRAfter: number;
+  /** the pseudo-labels against the pool's hidden classes, every image counted (−1 and singletons as their own clusters) */
   pseudoBcubedF: number;
+  pseudoPairwiseF: number;
+  /** share of the pool left without a pseudo-label (−1 or a singleton) */
   pseudoDiscardRatio: number;
   pseudoClusters: number;
+  /** the pseudo-labeller used (with --scorer auto, the winner on the held-out classes) */
+  pseudoLabeller: string;
 }
 
 export function headline(c: SemiContext): SemiSummary {
   const ev = c.json<Evaluation>('evaluation.json', 'evaluate');
   const pl = c.json<PseudoLabelReport>('pseudo/report.json', 'pseudo-labels');
-  const kept = pl.metrics!.singletonsRemoved;
-  return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, mapAtRBefore: ev.before.mapAtR, mapAtRAfter: ev.after.mapAtR, pseudoBcubedF: kept.bcubed.fscore, pseudoDiscardRatio: kept.discardRatio, pseudoClusters: pl.numClusters - pl.numSingletons };
+  const all = pl.metrics!.all;
+  const methods = c.json<PseudoAnalysis>('pseudo/analysis.json', 'pseudo-labels').methods;
+  const used = (methods.find((m) => m.method.endsWith(USED)) ?? methods[0]).method.replace(USED, '');
+  return { report: c.file('report.html'), before: ev.before['recall@1'], after: ev.after['recall@1'], gain: ev.gain, mapAtRBefore: ev.before.mapAtR, mapAtRAfter: ev.after.mapAtR,
+    pseudoBcubedF: all.bcubed.fscore, pseudoPairwiseF: all.pairwise.fscore, pseudoDiscardRatio: pl.singletonDiscardRatio, pseudoClusters: pl.numClusters - pl.numSingletons, pseudoLabeller: used };
 }
 
 /** Up to `count` pseudo-clusters (size ≥ 3, seeded pick) with up to 12 members each, as thumbnails. */
@@ -61,6 +70,21 @@ async function gallery(c: SemiContext, labels: Int32Array, truth: Int32Array): P
   return [{ kind: 'gallery', caption: 'Sample pseudo-clusters of the unlabelled pool (hover for the hidden true class)', groups }];
 }
 
+/** `--scorer auto`'s race (when the run made one): which candidate won, every candidate's chosen setting and scores, and the tuning curves. */
+async function selectionBlocks(c: SemiContext): Promise<Block[]> {
+  if (!existsSync(c.file('pseudo/selection.json'))) return [];
+  const sel = c.json<PseudoSelection>('pseudo/selection.json', 'pseudo-labels');
+  const setting = (b: Record<string, unknown>) => Object.entries(b).map(([k, v]) => `${k} ${v}`).join(', ');
+  const curves = sel.candidates.filter((k) => k.trials.every((t) => Object.keys(t.setting).length === 1 && 'threshold' in t.setting));
+  return [
+    { kind: 'notice', tone: 'info', text: `--scorer auto: ${sel.candidates.length} candidates tuned and judged on ${sel.heldOut.classes} held-out labelled classes (${sel.heldOut.images} images) that neither the embedder nor NAAN trained on, clustered together with the pool; ${sel.winner} had the best held-out BCubed F and labelled the pool.` },
+    { kind: 'table', caption: 'Candidates: the setting chosen on the held-out classes, its held-out scores, and (judging only) its scores on the pool\'s hidden classes', columns: ['candidate', 'chosen setting', 'settings tried', 'held-out BCubed F', 'held-out pairwise F', 'pool BCubed F', 'pool pairwise F', 'seconds'],
+      rows: sel.candidates.map((k) => [k.name === sel.winner ? `${k.name}${USED}` : k.name, setting(k.best), k.trials.length, k.heldOut.bcubed.fscore, k.heldOut.pairwise.fscore, k.pool.bcubedF, k.pool.pairwiseF, k.seconds]) },
+    { kind: 'plot', svg: await lineChart({ title: 'Held-out BCubed F against the edge threshold (each candidate\'s own score scale)', xLabel: 'threshold', yLabel: 'held-out BCubed F',
+      series: curves.map((k) => ({ name: k.name, x: k.trials.map((t) => t.setting.threshold as number), y: k.trials.map((t) => t.bcubedF) })) }) },
+  ];
+}
+
 export async function writeSemiReport(c: SemiContext, title: string): Promise<SemiSummary> {
   const o: SemiOptions = c.o;
   const s = headline(c);
@@ -84,7 +108,7 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
     sections: [
       { heading: 'Headline', blocks: [
         { kind: 'notice', tone: s.gain > 0 ? 'good' : 'bad', text: s.gain > 0 ? gainText : `${gainText} Pseudo-labelling did not help on this run.` },
-        { kind: 'notice', tone: 'info', text: `Pseudo-labels (${o.scorer === 'naan' ? 'NAAN link scores' : 'cosine scores'} + propagation, singletons removed): BCubed F ${s.pseudoBcubedF.toFixed(4)} against the hidden classes, ${s.pseudoClusters} clusters, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% of the unlabelled images discarded.` },
+        { kind: 'notice', tone: 'info', text: `Pseudo-labels by ${s.pseudoLabeller}${o.scorer === 'auto' ? ' (the best of the candidates on the held-out labelled classes)' : ''}: BCubed F ${s.pseudoBcubedF.toFixed(4)}, pairwise F ${s.pseudoPairwiseF.toFixed(4)} against the hidden classes, every image counted; ${s.pseudoClusters} clusters, ${(100 * s.pseudoDiscardRatio).toFixed(1)}% of the unlabelled images left without a pseudo-label.` },
         { kind: 'table', caption: 'Retrieval on held-out classes (leave-one-out, L2-normalised embeddings, validation-selected epoch)', columns: ['model', 'training steps', 'selected epoch', ...ks.map((k) => k.replace('recall@', 'Recall@')), 'MAP@R', 'R-precision'], rows: [
           ['supervised (labelled only)', ev.before.steps, ev.before.epoch, ...ks.map((k) => ev.before[k]), ev.before.mapAtR, ev.before.rPrecision],
           ['retrained (labelled + pseudo-labelled, two heads)', ev.after.steps, ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
@@ -95,13 +119,14 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
         ...(await trainingCurves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
       ] },
       { heading: 'Pseudo-labels', blocks: [
-        { kind: 'table', caption: 'Clustering of the unlabelled pool against the hidden classes (singletons removed, NAAN protocol)', columns: ['method', 'clusters', 'discarded', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],
-          rows: an.methods.map((m) => [m.method, m.clusters, m.discardRatio, m.pairwiseP, m.pairwiseR, m.pairwiseF, m.bcubedP, m.bcubedR, m.bcubedF, m.nmi]) },
-        { kind: 'plot', svg: await lineChart({ title: 'Precision and recall against the edge-score threshold (every image counted)', xLabel: 'threshold', yLabel: 'score', series: [
+        ...(await selectionBlocks(c)),
+        { kind: 'table', caption: 'Clustering of the unlabelled pool against its hidden classes (every image counted, −1 and singletons as their own clusters; the hidden classes only judge)', columns: ['method', 'clusters of ≥ 2', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],
+          rows: an.methods.map((m) => [m.method, m.clusters, m.pairwiseP, m.pairwiseR, m.pairwiseF, m.bcubedP, m.bcubedR, m.bcubedF, m.nmi]) },
+        ...(an.sweep.length === 0 ? [] : [{ kind: 'plot' as const, svg: await lineChart({ title: 'Precision and recall against the edge-score threshold (every image counted)', xLabel: 'threshold', yLabel: 'score', series: [
           { name: 'pairwise precision', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseP) },
           { name: 'pairwise recall', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.pairwiseR) },
           { name: 'BCubed F', x: an.sweep.map((p) => p.threshold), y: an.sweep.map((p) => p.bcubedF) },
-        ] }) },
+        ] }) }]),
         { kind: 'plot', svg: await sizeHistogram('Pseudo-cluster sizes', [...sizes.values()]) },
         { kind: 'plot', svg: await sizeHistogram('True class sizes (hidden)', [...trueSizes.values()], 'classes') },
         { kind: 'keyValue', rows: [['clusters', pl.numClusters], ['singletons', pl.numSingletons], ['images in no edge (−1)', pl.numDiscarded], ['discarded with singletons', pl.singletonDiscardRatio]] },

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFeatures, readJsonFile, readKnn, type KnnGraph, type Matrix } from '../../../data/files/index.js';
+import { readFeatures, readJsonFile, readKnn, readLabels, type KnnGraph, type Matrix } from '../../../data/files/index.js';
 import { InterruptedError } from '../../../train/interrupted.js';
 import { splitByClass } from '../../../train/samples.js';
 import type { RunFolder } from '../../../report/run-folder.js';
@@ -57,4 +57,17 @@ export function stopIfInterrupted(c: SemiContext, stage: 'supervised' | 'retrain
 
 export function readSplitGraph(c: SemiContext, name: string): { f: Matrix; g: KnnGraph } {
   return { f: readFeatures(c.input(`embeddings/${name}.npy`, 'embed')), g: readKnn(c.input(`embeddings/${name}_knn.npz`, 'knn')) };
+}
+
+/**
+ * `--scorer auto`'s graph: the unlabelled pool's embeddings (rows 0 … P−1, as in unlabelled.npy) then
+ * the held-out validation classes' (P …), so that candidates are judged where they must label.
+ */
+export function selectionFeatures(c: SemiContext): { f: Matrix; pool: number; heldOutLabels: Int32Array } {
+  const pool = readFeatures(c.input('embeddings/unlabelled.npy', 'embed'));
+  const held = readFeatures(c.input('embeddings/holdout.npy', 'embed'));
+  const data = new Float32Array((pool.rows + held.rows) * pool.cols);
+  data.set(pool.data);
+  data.set(held.data, pool.data.length);
+  return { f: { rows: pool.rows + held.rows, cols: pool.cols, data }, pool: pool.rows, heldOutLabels: readLabels(c.input('embeddings/holdout_labels.txt', 'embed')) };
 }

@@ -3,17 +3,23 @@ import { loadTrainedModel } from '../../../train/trained-model.js';
 import { embedWithProgress } from '../../../train/embed-source.js';
 import { SemiContext } from './context.js';
 
-/** Embeddings of the labelled and unlabelled rows by the supervised model (validation-selected epoch). */
+/**
+ * Embeddings by the supervised model (validation-selected epoch) of the labelled classes it trained
+ * on (`labelled`, NAAN's training graph), the held-out validation classes (`holdout`: unseen by the
+ * embedder and by NAAN, where `--scorer auto` judges the pseudo-labellers) and the unlabelled pool.
+ */
 export async function embedStage(c: SemiContext): Promise<void> {
   const d = await c.samples();
+  const { train, val } = await c.labelledTrainVal();
   c.input('supervised/checkpoint.json', 'supervised');
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
   makeDir(c.file('embeddings'));
-  for (const [name, s] of [['labelled', d.labelled], ['unlabelled', d.unlabelled]] as const) {
+  const parts = [['labelled', train], ...(val ? [['holdout', val] as const] : []), ['unlabelled', d.unlabelled]] as const;
+  for (const [name, s] of parts) {
     const e = { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim };
     checkFinite(e, `embeddings of the ${name} rows by ${c.file('supervised')} (not written)`);
     writeFeatures(c.file(`embeddings/${name}.npy`), e);
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
-    writeLabels(c.file(`embeddings/${name === 'labelled' ? 'labelled_labels' : 'unlabelled_truth'}.txt`), s.labels);
+    writeLabels(c.file(`embeddings/${name === 'unlabelled' ? 'unlabelled_truth' : `${name}_labels`}.txt`), s.labels);
   }
 }

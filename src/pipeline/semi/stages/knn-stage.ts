@@ -1,12 +1,16 @@
-import { readFeatures, writeKnnLearnToCluster } from '../../../data/files/index.js';
+import { readFeatures, writeKnnLearnToCluster, type Matrix } from '../../../data/files/index.js';
 import { exactKnn } from '../../../knn/exact.js';
 import { checkK } from '../../../knn/prepare.js';
 import { progress } from '../../../report/progress.js';
-import { SemiContext } from './context.js';
+import { selectionFeatures, SemiContext } from './context.js';
 
+/** kNN graphs of the labelled classes (NAAN's training), the pool, and with `--scorer auto` the pool ∪ held-out classes. */
 export async function knnStage(c: SemiContext): Promise<void> {
-  for (const name of ['labelled', 'unlabelled']) {
-    const f = readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
+  const read = (name: string) => readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
+  const graphs: [string, () => Matrix][] = [['labelled', () => read('labelled')], ['unlabelled', () => read('unlabelled')]];
+  if (c.o.scorer === 'auto') graphs.push(['selection', () => selectionFeatures(c).f]);
+  for (const [name, features] of graphs) {
+    const f = features();
     checkK(c.o.knnK, f.rows, '--knn-k');
     const bar = progress(`kNN ${name}`, f.rows, 'rows');
     const g = exactKnn(f, c.o.knnK, { onProgress: (done) => bar.update(done) });

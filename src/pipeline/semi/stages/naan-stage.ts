@@ -4,9 +4,9 @@ import { InterruptedError } from '../../../train/interrupted.js';
 import { naanTrainProgress } from '../../../report/progress.js';
 import { readSplitGraph, resuming, SemiContext } from './context.js';
 
-/** NAAN's link classifier trained on the labelled graph (skipped with the cosine scorer). */
+/** NAAN's link classifier trained on the graph of the classes the embedder trained on (skipped with the cosine scorer). */
 export async function naanStage(c: SemiContext): Promise<void> {
-  if (c.o.scorer !== 'naan') return;
+  if (c.o.scorer === 'cosine') return;
   const { f, g } = readSplitGraph(c, 'labelled');
   const labels = readLabels(c.input('embeddings/labelled_labels.txt', 'embed'));
   const n = c.o.naan;
