@@ -4,7 +4,7 @@ import type { PseudoLabelReport } from '../../cluster/labelling-files.js';
 import { renderReport, type Block } from '../../report/html.js';
 import { barChart, lineChart, sizeHistogram } from '../../report/plots.js';
 import { thumbnail } from '../../report/thumbnail.js';
-import { jsonLines, trainingCurves } from '../../report/training-curves.js';
+import { jsonLines, trainingCurves, validationComparison } from '../../report/training-curves.js';
 import { environment } from '../../report/run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
@@ -91,6 +91,8 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
         ] },
       ] },
       { heading: 'Training curves', blocks: [
+        ...(await validationComparison('Validation MAP@R against the training step: supervised vs retrained (same held-out labelled classes)', [
+          { name: 'supervised', metrics: jsonLines(c.file('supervised/metrics.jsonl')) }, { name: 'retrained', metrics: jsonLines(c.file('retrain/metrics.jsonl')) }])),
         ...(await trainingCurves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
         ...(await trainingCurves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
       ] },
