@@ -17,13 +17,17 @@ export function validationPoints(metrics: Row[]): { step: number; val: Record<st
   return metrics.filter((r) => (r.kind === 'val' || r.kind === 'epoch') && r.val && typeof r.step === 'number').map((r) => ({ step: r.step as number, val: r.val as Record<string, number> }));
 }
 
-/** Validation MAP@R of several runs on one validation split against the training step (the semi loop's before/after). */
-export async function validationComparison(title: string, runs: { name: string; metrics: Row[] }[]): Promise<Block[]> {
+/**
+ * Runs validated on one split (the semi loop's supervised and retrained models): their validation
+ * MAP@R against the training step in one chart, then each run's own curves.
+ */
+export async function comparedTrainingCurves(title: string, runs: { name: string; metrics: Row[] }[]): Promise<Block[]> {
   const series = runs.map(({ name, metrics }) => {
     const points = validationPoints(metrics);
     return { name, x: points.map((p) => p.step), y: points.map((p) => p.val.mapAtR) };
   }).filter((s) => s.x.length > 0);
-  return series.length ? [{ kind: 'plot', svg: await lineChart({ title, xLabel: 'step', yLabel: 'MAP@R (percent)', series }) }] : [];
+  const own = await Promise.all(runs.map(({ name, metrics }) => trainingCurves(name, metrics)));
+  return [...(series.length ? [{ kind: 'plot' as const, svg: await lineChart({ title, xLabel: 'step', yLabel: 'MAP@R (percent)', series }) }] : []), ...own.flat()];
 }
 
 /** Loss and learning rate per epoch, validation Recall@1 / MAP@R per validation step, and .bin verification accuracy per epoch, from a trainer's metrics.jsonl records. */

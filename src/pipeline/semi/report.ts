@@ -4,7 +4,7 @@ import type { PseudoLabelReport } from '../../cluster/labelling-files.js';
 import { renderReport, type Block } from '../../report/html.js';
 import { barChart, lineChart, sizeHistogram } from '../../report/plots.js';
 import { thumbnail } from '../../report/thumbnail.js';
-import { jsonLines, trainingCurves, validationComparison } from '../../report/training-curves.js';
+import { comparedTrainingCurves, jsonLines } from '../../report/training-curves.js';
 import { environment } from '../../report/run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
@@ -90,12 +90,10 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
           ['retrained (labelled + pseudo-labelled, two heads)', ev.after.steps, ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
         ] },
       ] },
-      { heading: 'Training curves', blocks: [
-        ...(await validationComparison('Validation MAP@R against the training step: supervised vs retrained (same held-out labelled classes)', [
-          { name: 'supervised', metrics: jsonLines(c.file('supervised/metrics.jsonl')) }, { name: 'retrained', metrics: jsonLines(c.file('retrain/metrics.jsonl')) }])),
-        ...(await trainingCurves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
-        ...(await trainingCurves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
-      ] },
+      { heading: 'Training curves', blocks: await comparedTrainingCurves('Validation MAP@R against the training step: supervised vs retrained (same held-out labelled classes)', [
+        { name: 'supervised', metrics: jsonLines(c.file('supervised/metrics.jsonl')) },
+        { name: 'retrained', metrics: jsonLines(c.file('retrain/metrics.jsonl')) },
+      ]) },
       { heading: 'Pseudo-labels', blocks: [
         { kind: 'table', caption: 'Clustering of the unlabelled pool against the hidden classes (singletons removed, NAAN protocol)', columns: ['method', 'clusters', 'discarded', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],
           rows: an.methods.map((m) => [m.method, m.clusters, m.discardRatio, m.pairwiseP, m.pairwiseR, m.pairwiseF, m.bcubedP, m.bcubedR, m.bcubedF, m.nmi]) },
