@@ -36,6 +36,15 @@ export function numberIn(flag: string, lo: number, hi: number): (v: string) => n
   };
 }
 
+/** Option parser for a fraction in (0, 1] (a share of an epoch). */
+export function fraction(flag: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > 1) throw new InvalidArgumentError(`${flag} must be a fraction in (0, 1], got "${v}"`);
+    return n;
+  };
+}
+
 /** Comma-separated positive integers ("1,10,100"). */
 export function intList(flag: string): (v: string) => number[] {
   return (v) => {

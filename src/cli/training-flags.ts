@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { marginNames } from '../heads/margins.js';
 import { defaultTrainConfig, validateTrainConfig, type ModelKind, type TrainConfig } from '../train/config.js';
 import { optionKey } from './config.js';
-import { intList, integer, nonNegativeInt, numberIn, positiveInt } from './parse.js';
+import { fraction, intList, integer, nonNegativeInt, numberIn, positiveInt } from './parse.js';
 
 const num = (flag: string) => (v: string) => {
   const n = Number(v);
@@ -47,6 +47,7 @@ const TRAINING_FLAGS: TrainingFlag[] = [
   { flag: 'seed', key: 'seed', value: '<s>', help: 'seed of everything random (init, shuffling; facet semi: also the split and NAAN)', parse: integer },
   { flag: 'recall', key: 'evalKs', value: '<ks>', help: 'Recall@K cut-offs', parse: intList },
   { flag: 'checkpoint-every', key: 'checkpointEvery', value: '<steps>', help: 'also checkpoint every n steps', parse: nonNegativeInt },
+  { flag: 'val-every', key: 'valEvery', value: '<f>', help: 'validate every f of an epoch, 0 < f ≤ 1 (0.25: 4 points per epoch; the best epoch is still chosen at epoch ends) (default: 1; facet semi/demo: enough for 8 points per model)', parse: fraction },
 ];
 
 /** Share of the (labelled) training classes held out, class-disjoint, to validate each epoch and select the best. */
@@ -57,7 +58,7 @@ export interface TrainingFlagValues {
   loss: string; queueSize: number; compensate: boolean; scale: number; margin?: number; model?: ModelKind; hidden: number[];
   embeddingSize: number; epochs: number; batchSize: number; lr: number; headLr?: number; optimizer: TrainConfig['optimizer'];
   weightDecay: number; momentum: number; lrDecayEpochs: number[]; lrDecayGamma: number; seed: number; recall: number[];
-  checkpointEvery: number; valFraction: number;
+  checkpointEvery: number; valEvery?: number; valFraction: number;
 }
 
 /** Adds the training flags to a command; `preset` replaces defaults for a recipe command (facet demo's epochs). */

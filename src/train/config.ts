@@ -36,6 +36,11 @@ export interface TrainConfig {
   evalKs: number[];
   /** save a checkpoint every this many steps (and at each epoch end) */
   checkpointEvery: number;
+  /**
+   * validate this fraction of an epoch apart, 0 < f ≤ 1 (0.25: three mid-epoch points and the epoch's
+   * end); absent: once per epoch (facet semi/demo: enough for 8 points per model, autoValEvery)
+   */
+  valEvery?: number;
 }
 
 /**
@@ -75,4 +80,5 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (!(c.weightDecay >= 0)) bad('weight-decay', `must be ≥ 0, got ${c.weightDecay}`);
   if (!c.hidden.every(positiveInt)) bad('hidden', `widths must be positive integers, got ${c.hidden.join(',')}`);
   if (!Number.isInteger(c.seed)) bad('seed', `must be an integer, got ${c.seed}`);
+  if (c.valEvery !== undefined && !(c.valEvery > 0 && c.valEvery <= 1)) bad('val-every', `must be a fraction of an epoch in (0, 1], got ${c.valEvery}`);
 }

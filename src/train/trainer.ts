@@ -19,6 +19,7 @@ import { applyUpdate, trainStep } from './train-step.js';
 import { checkFiniteCheckpoint, checkFiniteStep, checkLabels, checkSameConfig, diverged } from './train-checks.js';
 import { countLines, truncateLines } from './metrics-file.js';
 import { recallAtK } from './evaluate-recall.js';
+import { midEpochValSteps } from './val-schedule.js';
 
 /** Training data of a second classifier head over the same backbone (semi-supervised retraining). */
 export interface ExtraHead {
@@ -40,7 +41,7 @@ export interface TrainOptions {
    * each source reshuffles when it runs out.
    */
   extraHead?: ExtraHead;
-  /** class-disjoint validation samples, evaluated after each epoch */
+  /** class-disjoint validation samples, evaluated after each epoch (and `config.valEvery` apart inside one) */
   val?: Samples | SampleSource;
   /** continue from runDir/checkpoint.json */
   resume?: boolean;
@@ -160,6 +161,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = (row: Record<string, unknown>) => appendFileSync(metricsPath, JSON.stringify(row) + '\n');
   // one head: an epoch is one pass (the last batch may be short); two heads: the longer source's pass
   const stepsPerEpoch = Math.max(...sources.map((s, i) => Math.ceil(s.n / rows[i])));
+  const midVal = o.val ? midEpochValSteps(stepsPerEpoch, c.valEvery) : new Set<number>();
   const take = (h: number) => {
     const want = sources.length === 1 ? Math.min(rows[0], sources[0].n - stepInEpoch * rows[0]) : rows[h];
     return drawBatch(sources[h], cursors[h], want, live);
@@ -172,6 +174,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       report(false);
       const t0 = Date.now();
       let samples = 0;
+      /** milliseconds of mid-epoch validation, left out of the epoch's training time */
+      let valMs = 0;
       for (; stepInEpoch < stepsPerEpoch; ) {
         if (stopRequested || (o.stopAfterSteps !== undefined && globalStep >= o.stopAfterSteps)) {
           report(true);
@@ -188,13 +192,20 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         epochLoss.steps++;
         samples += parts.reduce((a, p) => a + p.labels.length, 0);
         log({ kind: 'step', epoch: epoch + 1, step: globalStep, loss: s.loss, batchLoss: s.batchLoss, broadLoss: s.broadLoss, ...(heads.length > 1 && { headLosses: s.headLosses }), queue: heads[0].broadFace?.queue.length ?? 0, lr, headLr });
+        // before a checkpoint save, so that the checkpoint counts the row and a resume does not repeat it
+        if (midVal.has(stepInEpoch)) {
+          const v0 = Date.now();
+          checkWeights();
+          log({ kind: 'val', epoch: epoch + 1, step: globalStep, stepInEpoch, val: await recallAtK(model, o.val!, c.evalKs) });
+          valMs += Date.now() - v0;
+        }
         report(false);
         if (c.checkpointEvery > 0 && globalStep % c.checkpointEvery === 0) save();
         // let the event loop run so that a Ctrl-C reaches onSigint between steps
         await new Promise((res) => setImmediate(res));
       }
       report(true);
-      const seconds = (Date.now() - t0) / 1000;
+      const seconds = (Date.now() - t0 - valMs) / 1000;
       const row: Record<string, unknown> = { kind: 'epoch', epoch: epoch + 1, step: globalStep, loss: epochLoss.steps ? epochLoss.sum / epochLoss.steps : null, seconds, samplesPerSecond: seconds > 0 ? samples / seconds : null, lr };
       if (o.val) {
         checkWeights();

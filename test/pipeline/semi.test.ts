@@ -56,6 +56,16 @@ test('facet semi runs every stage into the run folder and prints the numbers the
   const infomapRow = json('pseudo/analysis.json').methods.find((m: { method: string }) => m.method === 'cosine Infomap (threshold 0.58)');
   assert.ok(infomapRow && infomapRow.clusters > 0 && infomapRow.bcubedF > 0, JSON.stringify(infomapRow));
   assert.ok(html.includes('cosine Infomap (threshold 0.58)'));
+  // validation curves with 8+ points per model (--val-every from the epochs when not given), the two models against the same steps
+  const valSteps = (f: string) => readFileSync(join(out, f), 'utf8').split('\n').filter(Boolean).map((x) => JSON.parse(x)).filter((r) => r.val).map((r) => r.step as number);
+  const [before, after] = [valSteps('supervised/metrics.jsonl'), valSteps('retrain/metrics.jsonl')];
+  assert.ok(before.length >= 8 && after.length >= 8, `${before.length} and ${after.length} validation points`);
+  for (const [name, steps] of [['supervised', before], ['retrained', after]] as const) {
+    const line = new RegExp(`series: ${name}" role="graphics-symbol" aria-roledescription="line mark" d="([^"]*)"`).exec(html);
+    assert.ok(line, `${name}: a line in the comparison chart`);
+    assert.equal(line[1].split('L').length, steps.length, `${name}: one vertex per validation`);
+  }
+  assert.ok(html.includes('Validation MAP@R against the training step: supervised vs retrained'));
 });
 
 test('facet semi records its options under their flag names in config.json, and --config RUN/config.json reproduces the run', () => {

@@ -5,7 +5,7 @@ import type { PseudoLabelReport } from '../../cluster/labelling-files.js';
 import { renderReport, type Block } from '../../report/html.js';
 import { barChart, lineChart, sizeHistogram } from '../../report/plots.js';
 import { thumbnail } from '../../report/thumbnail.js';
-import { jsonLines, trainingCurves } from '../../report/training-curves.js';
+import { comparedTrainingCurves, jsonLines } from '../../report/training-curves.js';
 import { environment } from '../../report/run-folder.js';
 import type { SemiSplit } from './data.js';
 import type { SemiOptions } from './options.js';
@@ -114,10 +114,10 @@ export async function writeSemiReport(c: SemiContext, title: string): Promise<Se
           ['retrained (labelled + pseudo-labelled, two heads)', ev.after.steps, ev.after.epoch, ...ks.map((k) => ev.after[k]), ev.after.mapAtR, ev.after.rPrecision],
         ] },
       ] },
-      { heading: 'Training curves', blocks: [
-        ...(await trainingCurves('supervised', jsonLines(c.file('supervised/metrics.jsonl')))),
-        ...(await trainingCurves('retrained', jsonLines(c.file('retrain/metrics.jsonl')))),
-      ] },
+      { heading: 'Training curves', blocks: await comparedTrainingCurves('Validation MAP@R against the training step: supervised vs retrained (same held-out labelled classes)', [
+        { name: 'supervised', metrics: jsonLines(c.file('supervised/metrics.jsonl')) },
+        { name: 'retrained', metrics: jsonLines(c.file('retrain/metrics.jsonl')) },
+      ]) },
       { heading: 'Pseudo-labels', blocks: [
         ...(await selectionBlocks(c)),
         { kind: 'table', caption: 'Clustering of the unlabelled pool against its hidden classes (every image counted, −1 and singletons as their own clusters; the hidden classes only judge)', columns: ['method', 'clusters of ≥ 2', 'pairwise P', 'pairwise R', 'pairwise F', 'BCubed P', 'BCubed R', 'BCubed F', 'NMI'],

@@ -3,6 +3,7 @@ import { denseLabels } from '../../../eval/dense-labels.js';
 import { train } from '../../../train/trainer.js';
 import { loadCheckpoint } from '../../../train/checkpoint.js';
 import { gatherRows, type Samples } from '../../../train/samples.js';
+import { autoValEvery } from '../../../train/val-schedule.js';
 import { trainingProgress } from '../../../report/progress.js';
 import { resuming, SemiContext, stopIfInterrupted } from './context.js';
 
@@ -27,7 +28,9 @@ export async function retrainStage(c: SemiContext): Promise<void> {
     throw new Error(`pseudo-labels: ${extraHead.numClasses} cluster(s) of 2 or more images, nothing to retrain on (${c.file('pseudo/report.json')}); ${hint}`);
   }
   const epochs = c.o.retrainEpochs ?? sameStepsEpochs(c, tr.n, extraHead.samples.n);
-  const r = await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs }, train: tr, val, numClasses, extraHead, resume: resuming(c, 'retrain'), onProgress: trainingProgress() });
+  // a few epochs validated only at their ends would leave the report's curve one or two points
+  const valEvery = c.o.train.valEvery ?? autoValEvery(epochs);
+  const r = await train({ runDir: c.file('retrain'), config: { ...c.o.train, epochs, valEvery }, train: tr, val, numClasses, extraHead, resume: resuming(c, 'retrain'), onProgress: trainingProgress() });
   stopIfInterrupted(c, 'retrain', r.interrupted);
 }
 
