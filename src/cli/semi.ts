@@ -4,7 +4,7 @@ import { resolvedOptions } from './config.js';
 import { intList, numberIn, positiveInt } from './parse.js';
 import { addTrainingFlags, trainConfigOf, type TrainingFlagValues } from './training-flags.js';
 import type { TrainConfig } from '../train/config.js';
-import { SEMI_SCORERS, SEMI_STAGES, type SemiOptions, type SemiScorer, type SemiStage } from '../pipeline/semi/options.js';
+import { NAAN_TRAIN_GRAPHS, SEMI_SCORERS, SEMI_STAGES, type NaanTrainGraph, type SemiOptions, type SemiScorer, type SemiStage } from '../pipeline/semi/options.js';
 import type { SemiSummary } from '../pipeline/semi/report.js';
 import { runSemi } from '../pipeline/semi/run.js';
 import { NAAN_PROPAGATION } from '../cluster/propagation.js';
@@ -17,7 +17,7 @@ const pair = (flag: string) => (v: string): [number, number] => {
 
 export interface SemiCli extends TrainingFlagValues {
   dataset: string; root?: string; labels?: string; dim?: number; key?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
-  retrainEpochs?: number; knnK: number; scorer: SemiScorer; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number;
+  retrainEpochs?: number; knnK: number; scorer: SemiScorer; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number; naanTrainOn: NaanTrainGraph;
   naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; from?: SemiStage; resume: boolean; overwrite: boolean; out: string;
 }
 
@@ -31,6 +31,7 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--retrain-epochs <n>', 'epochs of the retraining (default: as many as give the supervised model\'s number of steps)', positiveInt('--retrain-epochs'), d.retrainEpochs)
     .option('--knn-k <k>', 'neighbours per node, self included', positiveInt('--knn-k'), d.knnK ?? 31)
     .option('--scorer <kind>', 'pseudo-labeller: auto (the best candidate on held-out labelled classes), naan or cosine (scores + the papers\' propagation)', d.scorer ?? 'auto')
+    .option('--naan-train-on <graph>', 'NAAN\'s training graph: labelled (the classes the embedder trained on) or holdout (half the held-out classes, in the pool\'s graph)', d.naanTrainOn ?? 'labelled')
     .option('--naan-k-hops <k1,k2>', 'NAAN neighbourhood in training', pair('--naan-k-hops'), d.naanKHops ?? [30, 10])
     .option('--naan-sample-hops <n>', 'NAAN training pairs from each node\'s first n neighbours', positiveInt('--naan-sample-hops'), d.naanSampleHops ?? 30)
     .option('--naan-epochs <n>', 'NAAN epochs', positiveInt('--naan-epochs'), d.naanEpochs ?? 2)
@@ -54,6 +55,8 @@ export function semiRunConfig(cmd: Command): Record<string, unknown> {
 export function toSemiOptions(o: SemiCli, sampleIsImage: boolean, runConfig?: Record<string, unknown>): SemiOptions {
   if (!(SEMI_SCORERS as readonly string[]).includes(o.scorer)) throw new Error(`--scorer: one of ${SEMI_SCORERS.join(', ')}, got "${o.scorer}"`);
   if (o.scorer === 'auto' && !(o.valFraction > 0)) throw new Error('--scorer auto chooses the pseudo-labeller on the held-out validation classes: --val-fraction must be > 0');
+  if (!(NAAN_TRAIN_GRAPHS as readonly string[]).includes(o.naanTrainOn)) throw new Error(`--naan-train-on: one of ${NAAN_TRAIN_GRAPHS.join(', ')}, got "${o.naanTrainOn}"`);
+  if (o.naanTrainOn === 'holdout' && !(o.valFraction > 0)) throw new Error('--naan-train-on holdout trains NAAN on held-out validation classes: --val-fraction must be > 0');
   if (o.knnK < 2) throw new Error(`--knn-k ${o.knnK}: must be ≥ 2 (column 0 is the point itself)`);
   if (o.scorer !== 'cosine' && o.naanSampleHops >= o.knnK) {
     throw new Error(`--naan-sample-hops ${o.naanSampleHops}: must be < --knn-k ${o.knnK} (the kNN graph has ${o.knnK - 1} neighbours per node besides itself)`);
@@ -63,7 +66,7 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean, runConfig?: Re
     out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, dim: o.dim, key: o.key, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
     maxClasses: o.maxClasses, maxTestClasses: o.maxTestClasses, valFraction: o.valFraction, seed: o.seed, train,
     retrainEpochs: o.retrainEpochs, knnK: o.knnK, scorer: o.scorer,
-    naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3 },
+    naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3, trainOn: o.naanTrainOn },
     predict: { kHops: o.predictKHops, edgeHops: Math.min(20, o.knnK - 1), th: o.th, step: o.step, maxSize: o.maxSize },
     evalKs: o.recall, from: o.from, resume: o.resume, runConfig,
   };

@@ -8,16 +8,8 @@ import { naanPropagation } from '../../src/cluster/propagation.js';
 import { clusterBaseline, tuneThreshold } from '../../src/cluster/baselines.js';
 import { graphClusterer } from '../../src/cluster/clusterers.js';
 import { clusteringMetrics } from '../../src/eval/clustering-metrics.js';
+import { edgeAuc as auc } from '../../src/eval/edge-auc.js';
 
-
-/** Area under the ROC curve of scores for same-identity (1) vs different-identity (0) edges. */
-function auc(scores: ArrayLike<number>, same: boolean[]): number {
-  const order = Array.from(same.keys()).sort((a, b) => scores[a] - scores[b]);
-  let rankSum = 0, pos = 0;
-  order.forEach((i, r) => { if (same[i]) { rankSum += r + 1; pos++; } });
-  const neg = same.length - pos;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
-}
 
 /**
  * Identity-disjoint labelled / unlabelled splits (different identity seeds) shaped like MS1M part0 /

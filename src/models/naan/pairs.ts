@@ -26,9 +26,21 @@ export function knnPairs(knn: KnnGraph, hops: number, orient: 'first-met' | 'sor
   return Int32Array.from(out);
 }
 
-/** 1 where both ends of a pair share a label (NAAN's target), else 0. */
+/** 1 where both ends of a pair share a label (NAAN's target), else 0; −1 never matches (see judgedPairs). */
 export function pairTargets(pairs: Int32Array, labels: Int32Array): Int32Array {
   const t = new Int32Array(pairs.length / 2);
-  for (let p = 0; p < t.length; p++) t[p] = labels[pairs[2 * p]] === labels[pairs[2 * p + 1]] ? 1 : 0;
+  for (let p = 0; p < t.length; p++) t[p] = labels[pairs[2 * p]] >= 0 && labels[pairs[2 * p]] === labels[pairs[2 * p + 1]] ? 1 : 0;
   return t;
+}
+
+/**
+ * The pairs that labels can judge when some nodes are of no labelled class (−1: a pool node, whose
+ * class is unknown but is none of the labelled ones): pairs of two such nodes are dropped, a pair of
+ * one with a labelled node is a negative. Training on the pool's own graph this way gives NAAN
+ * neighbourhoods shaped like the ones it must score.
+ */
+export function judgedPairs(pairs: Int32Array, labels: Int32Array): Int32Array {
+  const out: number[] = [];
+  for (let p = 0; p < pairs.length; p += 2) if (labels[pairs[p]] >= 0 || labels[pairs[p + 1]] >= 0) out.push(pairs[p], pairs[p + 1]);
+  return Int32Array.from(out);
 }

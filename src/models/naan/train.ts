@@ -3,7 +3,7 @@ import { Random } from '../../data/random.js';
 import type { OptimizerOptions, OptimizerState } from '../../nn/optimizer.js';
 import { initNaan, naanInput, neighbourhoods, type NaanParams } from './model.js';
 import { clippedAdamStep, NaanTrainStep } from './step.js';
-import { knnPairs, pairTargets } from './pairs.js';
+import { judgedPairs, knnPairs, pairTargets } from './pairs.js';
 import { loadCheckpoint, paramsOf, saveCheckpoint, type NaanCheckpoint, type NaanTrainState } from './checkpoint.js';
 
 export interface NaanTrainOptions {
@@ -51,7 +51,7 @@ export interface NaanTrainResult {
 export const ADAM = { kind: 'adam', momentum: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
 /**
- * Trains NAAN as `train_gat.py` does: cross-entropy on same-identity targets of kNN pairs, Adam with
+ * Trains NAAN as `train_gat.py` does (labels −1: nodes of no labelled class, see judgedPairs): cross-entropy on same-identity targets of kNN pairs, Adam with
  * L2 weight decay, lr × lrDecay per epoch, gradient-norm clipping; pairs shuffled per epoch by a
  * seeded order (seed + epoch), so a resumed run continues the same sequence of batches.
  */
@@ -67,7 +67,8 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   const restore = (moments?: Record<string, number[]>) => Object.fromEntries(names.map((k) => [k, moments ? Float32Array.from(moments[k]) : new Float32Array(params[k].length)]));
   const adam: OptimizerState = { step: state.adamStep, m: restore(ck?.adam?.m), v: restore(ck?.adam?.v) };
   const opt: OptimizerOptions = { ...ADAM, weightDecay: o.weightDecay };
-  const pairs = knnPairs(knn, config.sampleHops, 'first-met');
+  const pairs = judgedPairs(knnPairs(knn, config.sampleHops, 'first-met'), labels);
+  if (pairs.length === 0) throw new Error('NAAN training: no pair of the kNN graph has a labelled node');
   const targets = pairTargets(pairs, labels);
   const numPairs = targets.length;
   const X = naanInput(features, config);

@@ -7,6 +7,9 @@ export type SemiStage = (typeof SEMI_STAGES)[number];
 export const SEMI_SCORERS = ['auto', 'naan', 'cosine'] as const;
 export type SemiScorer = (typeof SEMI_SCORERS)[number];
 
+export const NAAN_TRAIN_GRAPHS = ['labelled', 'holdout'] as const;
+export type NaanTrainGraph = (typeof NAAN_TRAIN_GRAPHS)[number];
+
 export interface SemiOptions {
   out: string;
   /** fashion-mnist, glyphs (with root) or features:PATH (with labels) */
@@ -40,7 +43,12 @@ export interface SemiOptions {
    * uses the best; `naan` / `cosine` are the papers' fixed recipes (NAAN or cosine scores + propagation)
    */
   scorer: SemiScorer;
-  naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number };
+  /**
+   * NAAN's training; `trainOn` its graph: `labelled` the classes the embedder trained on, `holdout` the
+   * pool ∪ held-out graph with the first half of the held-out classes labelled (pool nodes as
+   * negatives of them), a graph that looks like the one NAAN must score
+   */
+  naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number; trainOn: NaanTrainGraph };
   predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
   evalKs: number[];
   /** the stage to start at; default `split`, or with `resume` the first stage the run folder has not finished */

@@ -80,6 +80,8 @@ async function selectionBlocks(c: SemiContext): Promise<Block[]> {
     { kind: 'notice', tone: 'info', text: `--scorer auto: ${sel.candidates.length} candidates tuned and judged on ${sel.heldOut.classes} held-out labelled classes (${sel.heldOut.images} images) that neither the embedder nor NAAN trained on, clustered together with the pool; ${sel.winner} had the best held-out BCubed F and labelled the pool.` },
     { kind: 'table', caption: 'Candidates: the setting chosen on the held-out classes, its held-out scores, and (judging only) its scores on the pool\'s hidden classes', columns: ['candidate', 'chosen setting', 'settings tried', 'held-out BCubed F', 'held-out pairwise F', 'pool BCubed F', 'pool pairwise F', 'seconds'],
       rows: sel.candidates.map((k) => [k.name === sel.winner ? `${k.name}${USED}` : k.name, setting(k.best), k.trials.length, k.heldOut.bcubed.fscore, k.heldOut.pairwise.fscore, k.pool.bcubedF, k.pool.pairwiseF, k.seconds]) },
+    { kind: 'table', caption: 'Edge scores: AUC of same-class against different-class edges, on the edges the held-out classes judge and (hidden classes) on the pool\'s own edges', columns: ['scorer', 'edges', 'held-out edge AUC', 'pool edge AUC'],
+      rows: sel.scorers.map((k) => [k.name, k.edges, k.heldOutAuc, k.poolAuc]) },
     { kind: 'plot', svg: await lineChart({ title: 'Held-out BCubed F against the edge threshold (each candidate\'s own score scale)', xLabel: 'threshold', yLabel: 'held-out BCubed F',
       series: curves.map((k) => ({ name: k.name, x: k.trials.map((t) => t.setting.threshold as number), y: k.trials.map((t) => t.bcubedF) })) }) },
   ];

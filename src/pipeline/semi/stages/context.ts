@@ -63,11 +63,24 @@ export function readSplitGraph(c: SemiContext, name: string): { f: Matrix; g: Kn
  * `--scorer auto`'s graph: the unlabelled pool's embeddings (rows 0 … P−1, as in unlabelled.npy) then
  * the held-out validation classes' (P …), so that candidates are judged where they must label.
  */
-export function selectionFeatures(c: SemiContext): { f: Matrix; pool: number; heldOutLabels: Int32Array } {
+export function selectionFeatures(c: SemiContext): { f: Matrix; pool: number; heldOutLabels: Int32Array; judgedFrom: number } {
   const pool = readFeatures(c.input('embeddings/unlabelled.npy', 'embed'));
   const held = readFeatures(c.input('embeddings/holdout.npy', 'embed'));
   const data = new Float32Array((pool.rows + held.rows) * pool.cols);
   data.set(pool.data);
   data.set(held.data, pool.data.length);
-  return { f: { rows: pool.rows + held.rows, cols: pool.cols, data }, pool: pool.rows, heldOutLabels: readLabels(c.input('embeddings/holdout_labels.txt', 'embed')) };
+  const heldOutLabels = readLabels(c.input('embeddings/holdout_labels.txt', 'embed'));
+  const naanRows = c.o.naan.trainOn === 'holdout' ? naanHoldoutRows(heldOutLabels) : 0;
+  return { f: { rows: pool.rows + held.rows, cols: pool.cols, data }, pool: pool.rows, heldOutLabels, judgedFrom: pool.rows + naanRows };
+}
+
+/**
+ * With `--naan-train-on holdout`, NAAN learns from the first half of the held-out classes (their rows
+ * come first, grouped by class) and the candidates are judged on the other half only.
+ */
+export function naanHoldoutRows(heldOutLabels: Int32Array): number {
+  const classes = [...new Set(heldOutLabels)];
+  if (classes.length < 2) throw new Error(`--naan-train-on holdout: ${classes.length} held-out class, need 2 or more (raise --val-fraction)`);
+  const last = classes[Math.ceil(classes.length / 2) - 1];
+  return heldOutLabels.lastIndexOf(last) + 1;
 }

@@ -1,6 +1,7 @@
 import { checkFinite, makeDir, writeFeatures, writeLabels } from '../../../data/files/index.js';
 import { loadTrainedModel } from '../../../train/trained-model.js';
 import { embedWithProgress } from '../../../train/embed-source.js';
+import { gatherRows, type Samples } from '../../../train/samples.js';
 import { SemiContext } from './context.js';
 
 /**
@@ -14,7 +15,7 @@ export async function embedStage(c: SemiContext): Promise<void> {
   c.input('supervised/checkpoint.json', 'supervised');
   const { model } = loadTrainedModel(c.file('supervised'), d.labelled.sampleShape, 'best');
   makeDir(c.file('embeddings'));
-  const parts = [['labelled', train], ...(val ? [['holdout', val] as const] : []), ['unlabelled', d.unlabelled]] as const;
+  const parts = [['labelled', train], ...(val ? [['holdout', byClass(val)] as const] : []), ['unlabelled', d.unlabelled]] as const;
   for (const [name, s] of parts) {
     const e = { data: embedWithProgress(`embed ${name}`, model, s), rows: s.n, cols: model.embeddingDim };
     checkFinite(e, `embeddings of the ${name} rows by ${c.file('supervised')} (not written)`);
@@ -22,4 +23,10 @@ export async function embedStage(c: SemiContext): Promise<void> {
     // the unlabelled rows' labels are the hidden truth: written for judging the pseudo-labels only
     writeLabels(c.file(`embeddings/${name === 'unlabelled' ? 'unlabelled_truth' : `${name}_labels`}.txt`), s.labels);
   }
+}
+
+/** the rows grouped by class, classes ascending (stable): `--naan-train-on holdout` trains on the first half of them */
+function byClass(s: Samples): Samples {
+  const order = [...s.labels.keys()].sort((a, b) => s.labels[a] - s.labels[b] || a - b);
+  return { ...gatherRows(s, order), n: s.n, sampleShape: s.sampleShape };
 }

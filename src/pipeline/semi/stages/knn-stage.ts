@@ -4,11 +4,11 @@ import { checkK } from '../../../knn/prepare.js';
 import { progress } from '../../../report/progress.js';
 import { selectionFeatures, SemiContext } from './context.js';
 
-/** kNN graphs of the labelled classes (NAAN's training), the pool, and with `--scorer auto` the pool ∪ held-out classes. */
+/** kNN graphs of the labelled classes (NAAN's training), the pool, and the pool ∪ held-out classes (`--scorer auto`, `--naan-train-on holdout`). */
 export async function knnStage(c: SemiContext): Promise<void> {
   const read = (name: string) => readFeatures(c.input(`embeddings/${name}.npy`, 'embed'));
   const graphs: [string, () => Matrix][] = [['labelled', () => read('labelled')], ['unlabelled', () => read('unlabelled')]];
-  if (c.o.scorer === 'auto') graphs.push(['selection', () => selectionFeatures(c).f]);
+  if (c.o.scorer === 'auto' || c.o.naan.trainOn === 'holdout') graphs.push(['selection', () => selectionFeatures(c).f]);
   for (const [name, features] of graphs) {
     const f = features();
     checkK(c.o.knnK, f.rows, '--knn-k');

@@ -13,6 +13,7 @@ import { THRESHOLD_GRID } from '../../../cluster/threshold.js';
 import { clusteringMetrics } from '../../../eval/clustering-metrics.js';
 import { firstAppearance } from '../../../eval/dense-labels.js';
 import type { HeldOutScores } from '../../../eval/held-out-scores.js';
+import { edgeAuc } from '../../../eval/edge-auc.js';
 import { naanPredictProgress, progress } from '../../../report/progress.js';
 import { readSplitGraph, selectionFeatures, SemiContext } from './context.js';
 
@@ -37,6 +38,8 @@ export interface PseudoAnalysis {
 export interface PseudoSelection {
   heldOut: { classes: number; images: number };
   winner: string;
+  /** each scorer's edge AUC (same class against different) on the edges the held-out classes judge, and on the pool's own edges (hidden classes) */
+  scorers: { name: string; edges: number; heldOutAuc: number; poolAuc: number }[];
   candidates: { name: string; best: LabellerSetting; heldOut: HeldOutScores; pool: PseudoMethodRow; trials: LabellerTrial[]; seconds: number }[];
 }
 
@@ -65,7 +68,9 @@ function naanEdgeScorer(c: SemiContext) {
  * held-out BCubed F is best; the pool's hidden classes only judge (selection.json, the report).
  */
 function autoLabels(c: SemiContext, truth: Int32Array): void {
-  const { f, pool, heldOutLabels } = selectionFeatures(c);
+  const { f, pool, heldOutLabels: allHeldOut, judgedFrom } = selectionFeatures(c);
+  // with --naan-train-on holdout NAAN learnt from the first held-out classes: only the others judge
+  const heldOutLabels = allHeldOut.subarray(judgedFrom - pool);
   const g = readKnn(c.input('embeddings/selection_knn.npz', 'knn'));
   if (g.n !== f.rows) throw new Error(`${c.file('embeddings/selection_knn.npz')}: ${g.n} rows for ${f.rows} pool and held-out embeddings (run with --from knn)`);
   const graphs: ScoredGraph[] = [{ name: 'cosine', edges: knnEdges(g), preset: CDP_PROPAGATION }];
@@ -83,9 +88,25 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
   c.run.writeJson('pseudo/selection.json', {
     heldOut: { classes: new Set(heldOutLabels).size, images: heldOutLabels.length },
     winner: sel.winner.name,
+    scorers: graphs.map((gr) => ({ name: gr.name, edges: gr.edges.scores.length, ...edgeAucs(gr.edges, pool, judgedFrom, heldOutLabels, truth) })),
     candidates: rows.map(({ k, row }) => ({ name: k.name, best: k.best, heldOut: k.heldOut, pool: row, trials: k.trials, seconds: k.seconds })),
   } satisfies PseudoSelection);
   c.run.writeJson('pseudo/analysis.json', { scorer: 'auto', methods: rows.map((r) => r.row), sweep: [] } satisfies PseudoAnalysis);
+}
+
+/**
+ * Edge AUC of a scorer on the selection graph: on the edges with a judging held-out node (the other
+ * end of another class when it is not held-out too) and on the edges between two pool nodes.
+ */
+function edgeAucs(e: ScoredEdges, pool: number, judgedFrom: number, heldOutLabels: Int32Array, truth: Int32Array): { heldOutAuc: number; poolAuc: number } {
+  const label = (i: number) => (i >= judgedFrom ? heldOutLabels[i - judgedFrom] : -1);
+  const held: number[] = [], heldSame: number[] = [], own: number[] = [], ownSame: number[] = [];
+  for (let t = 0; t < e.scores.length; t++) {
+    const a = e.edges[2 * t], b = e.edges[2 * t + 1];
+    if (a >= judgedFrom || b >= judgedFrom) { held.push(e.scores[t]); heldSame.push(label(a) >= 0 && label(a) === label(b) ? 1 : 0); }
+    else if (a < pool && b < pool) { own.push(e.scores[t]); ownSame.push(truth[a] === truth[b] ? 1 : 0); }
+  }
+  return { heldOutAuc: edgeAuc(held, heldSame), poolAuc: edgeAuc(own, ownSame) };
 }
 
 /** The papers' recipe: NAAN or cosine scores on the pool's graph, propagated with `--th/--step/--max-size`, and the cosine baselines beside it. */
