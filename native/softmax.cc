@@ -101,11 +101,12 @@ FACET_INLINE void ScaleRow(float* z, int64_t n, double g) {
   for (; c < n; c++) z[c] = (float)(z[c] * g);
 }
 
-// One row. Its scalar arithmetic is the fallback's, in its order; fused multiply-adds change only the
-// vector polynomial (fp-contract is off in ISO C++ mode, and the FMA in Exp is within its stated error).
+// One row, its label's logit `target` = scale·phi computed by the caller. The scalar arithmetic is the fallback's,
+// in its order, and holds no product followed by an addition, so no fused multiply-add can change its rounding
+// (g++ contracts in C++17 mode); with AVX2 + FMA only the vector exps and their sums are fused (within the
+// stated error).
 template <int W>
-FACET_INLINE double RowOf(float* z, int64_t classes, int32_t y, double phi, double dphi, double scale, double norm) {
-  const double target = scale * phi;
+FACET_INLINE double RowOf(float* z, int64_t classes, int32_t y, double target, double dphi, double scale, double norm) {
   const float zmax = std::max(MaxRange<W>(z, 0, y), MaxRange<W>(z, y + 1, classes));
   // scale > 0, so scale·max z = max scale·z (rounding is monotone): the fallback's comparison
   const double max = (double)zmax * scale > target ? (double)zmax * scale : target;
@@ -118,13 +119,13 @@ FACET_INLINE double RowOf(float* z, int64_t classes, int32_t y, double phi, doub
 
 typedef double (*RowFn)(float*, int64_t, int32_t, double, double, double, double);
 
-double Row2(float* z, int64_t classes, int32_t y, double phi, double dphi, double scale, double norm) {
-  return RowOf<2>(z, classes, y, phi, dphi, scale, norm);
+double Row2(float* z, int64_t classes, int32_t y, double target, double dphi, double scale, double norm) {
+  return RowOf<2>(z, classes, y, target, dphi, scale, norm);
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) double Row4(float* z, int64_t classes, int32_t y, double phi, double dphi, double scale, double norm) {
-  return RowOf<4>(z, classes, y, phi, dphi, scale, norm);
+__attribute__((target("avx2,fma"))) double Row4(float* z, int64_t classes, int32_t y, double target, double dphi, double scale, double norm) {
+  return RowOf<4>(z, classes, y, target, dphi, scale, norm);
 }
 #endif
 
@@ -143,7 +144,7 @@ double margin_softmax_rows(float* z, int64_t rows, int64_t classes, const int32_
   static const RowFn row = ChooseRow();
   std::vector<double> loss(rows);
   ParallelFor(rows, threads, RowGrain(classes), [&](int, int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) loss[i] = row(z + i * classes, classes, labels[i], phi[i], dphi[i], scale, norm);
+    for (int64_t i = b; i < e; i++) loss[i] = row(z + i * classes, classes, labels[i], scale * phi[i], dphi[i], scale, norm);
   });
   double sum = 0;
   for (int64_t i = 0; i < rows; i++) sum += loss[i];

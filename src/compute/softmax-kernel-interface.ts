@@ -3,8 +3,9 @@ import { checkLayerArrays } from './layer-kernel-interface.js';
 /**
  * The margin heads' softmax cross-entropy over chunks of rows × classes cosines (src/heads/margin-loss.ts),
  * the largest elementwise pass of a BroadFace step (queue × classes exps). The native addon (native/softmax.cc,
- * threaded over rows, a vectorised double exp within 2e-14 of Math.exp) and the TypeScript fallback
- * (softmax-fallback.ts, Math.exp) agree within float32 rounding of z and about 1e-13 relative in the loss.
+ * threaded over rows, a vectorised double exp within 9e-15 relative of std::exp) and the TypeScript fallback
+ * (softmax-fallback.ts, Math.exp) agree within float32 rounding of dL/dz (measured on 512 × 10,470 ArcFace rows:
+ * one value in 5.4 M a float32 ulp apart; at the labels 1e-13 of scale·dphi/norm) and 4e-14 in a row's loss.
  */
 export interface SoftmaxKernels {
   /**
