@@ -6,10 +6,11 @@
   "targets": [
     {
       "target_name": "facet_native",
-      "sources": ["native/addon.cc", "native/conv.cc", "native/topk.cc", "native/layers.cc", "native/attention.cc", "native/optimizer.cc"],
+      "sources": ["native/addon.cc", "native/conv.cc", "native/topk.cc", "native/layers.cc", "native/attention.cc", "native/optimizer.cc", "native/softmax.cc"],
       "include_dirs": ["<!@(node -p \"require('node-addon-api').include\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
-      "cflags_cc": ["-O3", "-std=c++17"],
+      # -Wno-psabi: softmax.cc's AVX2 vectors pass between always-inlined helpers only, never across an ABI
+      "cflags_cc": ["-O3", "-std=c++17", "-Wno-psabi"],
       "libraries": ["-lopenblas", "-lpthread"],
       "conditions": [
         ["dnnl==1", {

@@ -2,7 +2,12 @@ import { kernels, threads } from '../src/compute/index.js';
 import { BroadFaceHead } from '../src/heads/broadface.js';
 import { peakRssMB, recordResult, runPython, timeIt } from './harness.js';
 
-const batch = 128, dim = 128, classes = 11318;
+interface Shape { queue: number; batch: number; dim: number; classes: number }
+
+/** SOP's shapes (the BroadFace reference's): batch 128, d 128, 11,318 classes */
+const sop = { batch: 128, dim: 128, classes: 11318 };
+/** the glyphs data set at ≥ 10k classes (issue #13): 10,470 classes, batch 64, d 128 and 64, queue 32,000 */
+const glyphs = [128, 64].map((dim) => ({ queue: 32000, batch: 64, dim, classes: 10470 }));
 
 function uniform(n: number, scale: number, seed: number): Float32Array {
   let s = seed >>> 0;
@@ -12,7 +17,7 @@ function uniform(n: number, scale: number, seed: number): Float32Array {
 }
 
 /** One BroadFace head step (batch + broad loss, closed-form gradients, compensation) with a full queue. */
-async function facetStep(queue: number): Promise<{ seconds: number; extraMB: number }> {
+async function facetStep({ queue, batch, dim, classes }: Shape): Promise<{ seconds: number; extraMB: number }> {
   const W = uniform(classes * dim, Math.sqrt(6 / (classes + dim)), 1);
   const head = new BroadFaceHead(classes, dim, { kind: 'arcface', scale: 64, margin: 0.5, queueSize: queue, compensate: true });
   const labels = Int32Array.from({ length: queue }, (_, i) => (i * 7919) % classes);
@@ -60,13 +65,16 @@ print(json.dumps({'seconds': seconds, 'extraMB': peak - base, 'torch': torch.__v
  * closed-form step vs the reference's autograd step in PyTorch CPU, same threads, same run.
  * "extra memory" is peak RSS minus RSS just before the step. The reference's step needs ~15 GB at
  * queue 32,000 (more than this machine can spare beside other work), so the peer runs at the queue
- * size in FACET_BENCH_PEER_QUEUE (default 8,000) and facet runs at both that size and 32,000.
+ * size in FACET_BENCH_PEER_QUEUE (default 8,000) and facet runs at both that size and 32,000. Then facet
+ * alone at the glyphs' shapes, queue 32,000: the reference would need ~11 GB there (its 3,011 MB at
+ * 8,128 × 11,318 logits is 33 bytes a logit; 32,064 × 10,470 are 336 M).
  */
 export async function benchBroadFaceLoss(): Promise<void> {
   const peerQueue = Number(process.env.FACET_BENCH_PEER_QUEUE ?? 8000);
-  for (const queue of [peerQueue, 32000]) {
-    const f = await facetStep(queue);
-    const peer = queue === peerQueue
+  for (const shape of [{ ...sop, queue: peerQueue }, { ...sop, queue: 32000 }, ...glyphs]) {
+    const { queue, batch, dim, classes } = shape;
+    const f = await facetStep(shape);
+    const peer = queue === peerQueue && classes === sop.classes
       ? runPython(peerScript, [queue, batch, dim, classes, threads()].map(String))
       : undefined;
     recordResult({

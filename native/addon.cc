@@ -1,5 +1,5 @@
 // facet's native kernels: OpenBLAS sgemm, conv2d (forward, both backward passes: oneDNN when built with it, else im2col), BatchNorm (optionally fused with ReLU), max-pool and the residual join (layers.cc),
-// NAAN's graph attention (attention.cc) and blocked top-k search, called on typed
+// NAAN's graph attention (attention.cc), the margin heads' softmax rows (softmax.cc) and blocked top-k search, called on typed
 // arrays without copies. Every function has a TypeScript fallback with the same results (src/compute).
 #include <napi.h>
 
@@ -14,6 +14,7 @@
 #endif
 #include "layers.h"
 #include "optimizer.h"
+#include "softmax.h"
 #include "topk.h"
 
 namespace {
@@ -316,6 +317,33 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+bool CheckFloat64(Napi::Env env, const Napi::Value& v, size_t need, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) return Fail(env, (std::string(what) + " must be a Float64Array").c_str());
+  if (v.As<Napi::Float64Array>().ElementLength() < need) return Fail(env, (std::string(what) + " is shorter than its stated shape").c_str());
+  return true;
+}
+
+// marginSoftmaxRows(z, rows, classes, labels, phi, dphi, scale, norm): z overwritten with dL/dz, returns the rows' loss sum
+Napi::Value MarginSoftmaxRows(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t s[2];
+  if (info.Length() != 8) return Fail(env, "marginSoftmaxRows(z, rows, classes, labels, phi, dphi, scale, norm)"), env.Undefined();
+  if (!ReadSizes(info, 1, 2, s, "marginSoftmaxRows")) return env.Undefined();
+  const int64_t rows = s[0], classes = s[1];
+  if (!CheckFloat32(env, info[0], rows * classes, "z") || !CheckInt32(env, info[3], rows, "labels") || !CheckFloat64(env, info[4], rows, "phi") ||
+      !CheckFloat64(env, info[5], rows, "dphi")) {
+    return env.Undefined();
+  }
+  const double scale = info[6].ToNumber().DoubleValue(), norm = info[7].ToNumber().DoubleValue();
+  if (!(scale > 0)) return Fail(env, "marginSoftmaxRows: scale must be positive"), env.Undefined();
+  const int32_t* labels = info[3].As<Napi::Int32Array>().Data();
+  for (int64_t i = 0; i < rows; i++) {
+    if (labels[i] < 0 || labels[i] >= classes) return Fail(env, "marginSoftmaxRows: a label is outside the classes"), env.Undefined();
+  }
+  return Napi::Number::New(env, margin_softmax_rows(F32(info[0]), rows, classes, labels, info[4].As<Napi::Float64Array>().Data(),
+                                                    info[5].As<Napi::Float64Array>().Data(), scale, norm, g_threads));
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].ToNumber().Int32Value();
   if (n < 1) return Fail(info.Env(), "threads must be ≥ 1"), info.Env().Undefined();
@@ -368,6 +396,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("groupAttentionForward", Napi::Function::New(env, GroupAttentionForward));
   exports.Set("groupAttentionBackward", Napi::Function::New(env, GroupAttentionBackward));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+  exports.Set("marginSoftmaxRows", Napi::Function::New(env, MarginSoftmaxRows));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasCore", Napi::Function::New(env, BlasCore));

@@ -4,6 +4,7 @@ import { batchedSgemm } from './batched.js';
 import { layerFallbackKernels } from './layers-fallback.js';
 import { attentionFallbackKernels } from './attention-fallback.js';
 import { optimizerFallbackKernels } from './optimizer-fallback.js';
+import { softmaxFallbackKernels } from './softmax-fallback.js';
 
 /** Portable TypeScript kernels: same results as the native addon, slower. */
 function sgemm(
@@ -72,6 +73,6 @@ function topkInnerProduct(
 }
 
 export const fallbackKernels: Kernels = {
-  name: 'fallback', convColumns: true, sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels, ...optimizerFallbackKernels,
+  name: 'fallback', convColumns: true, sgemm, sgemmBatched: batchedSgemm(sgemm), ...convKernels(sgemm), ...layerFallbackKernels, ...attentionFallbackKernels, ...optimizerFallbackKernels, ...softmaxFallbackKernels,
   topkInnerProduct,
 };

@@ -7,11 +7,13 @@ import type { AttentionKernels } from './attention-kernel-interface.js';
 import type { OptimizerKernels } from './optimizer-kernel-interface.js';
 import type { ConvShape } from './conv-shape.js';
 import type { LayerKernels } from './layer-kernel-interface.js';
+import type { SoftmaxKernels } from './softmax-kernel-interface.js';
 
 export type { AttentionKernels } from './attention-kernel-interface.js';
 export type { AdamStep, OptimizerKernels } from './optimizer-kernel-interface.js';
 export type { ConvShape } from './conv-shape.js';
 export type { LayerKernels } from './layer-kernel-interface.js';
+export type { SoftmaxKernels } from './softmax-kernel-interface.js';
 
 export interface TopK {
   /** nq×k row-major; -1 where fewer than k candidates exist. */
@@ -25,7 +27,7 @@ export interface TopKOptions {
   selfOffset?: number;
 }
 
-export interface Kernels extends LayerKernels, AttentionKernels, OptimizerKernels {
+export interface Kernels extends LayerKernels, AttentionKernels, OptimizerKernels, SoftmaxKernels {
   readonly name: 'native' | 'fallback';
   /**
    * Whether a training conv should keep conv2dForward's im2col columns for conv2dBackpropFilterColumns:

@@ -42,7 +42,7 @@ export const poolSide = (side: number, size: number, stride: number, pad: number
 
 /** Throws naming the kernel and argument when a size is not a non-negative integer or an array is too short. */
 export function checkLayerArrays(
-  what: string, sizes: Record<string, number>, arrays: Record<string, [Float32Array | Int32Array, number]>,
+  what: string, sizes: Record<string, number>, arrays: Record<string, [Float32Array | Int32Array | Float64Array, number]>,
 ): void {
   for (const [name, v] of Object.entries(sizes)) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`${what}: ${name} must be a non-negative integer, got ${v}`);

@@ -7,9 +7,10 @@ import { type ConvShape, convShapeArray } from './conv-shape.js';
 import { checkedLayerKernels, type LayerKernels } from './layer-kernel-interface.js';
 import { type AttentionKernels, checkedAttentionKernels } from './attention-kernel-interface.js';
 import { checkedOptimizerKernels } from './optimizer-kernel-interface.js';
+import { checkedSoftmaxKernels, type SoftmaxKernels } from './softmax-kernel-interface.js';
 import { chooseBlasCore } from './blas-core.js';
 
-interface Addon extends LayerKernels, AttentionKernels {
+interface Addon extends LayerKernels, AttentionKernels, SoftmaxKernels {
   adamUpdate(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, size: number, stepSize: number, beta1: number, beta2: number,
     eps: number, bc2: number, weightDecay: number, shrink: number, decoupled: boolean): void;
   sgemm(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, b: Float32Array, beta: number, c: Float32Array): void;
@@ -85,6 +86,7 @@ export function nativeKernels(addon: Addon): Kernels {
     conv2dBackpropFilterColumns: (s: ConvShape, cols, dy, df) => addon.conv2dBackpropFilterColumns(convShapeArray(s), cols, dy, df),
     ...checkedLayerKernels(addon),
     ...checkedAttentionKernels(addon),
+    ...checkedSoftmaxKernels(addon),
     ...checkedOptimizerKernels({
       adamUpdate: (p, g, m, v, size, a) => addon.adamUpdate(p, g, m, v, size, a.stepSize, a.beta1, a.beta2, a.eps, a.bc2, a.weightDecay, a.shrink, a.decoupled),
     }),

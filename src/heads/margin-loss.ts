@@ -36,8 +36,8 @@ export interface MarginLossOptions extends MarginOptions {
 /**
  * The margin softmax loss of any registered margin, with closed-form gradients. The rows are processed
  * in chunks: cosines of a chunk (one sgemm), with K sub-centres each class's largest, softmax − one-hot
- * through the margin's target transform, then dL/dx̂ (sgemm) and dL/dŴ accumulated (sgemm), finally back
- * through both row normalisations. Peak extra memory is one chunk of logits plus two W-sized buffers, so
+ * through the margin's target transform (the kernels' marginSoftmaxRows), then dL/dx̂ (sgemm) and dL/dŴ
+ * accumulated (sgemm), finally back through both row normalisations. Peak extra memory is one chunk of logits plus two W-sized buffers, so
  * a 32,128 × 11,318 BroadFace broad loss never exists as a whole matrix.
  */
 export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLossResult {
@@ -56,6 +56,8 @@ export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLo
   // sub-centres: a class's logit is its best sub-centre's cosine, and only that sub-centre gets the gradient
   const classCos = K === 1 ? cosines : new Float32Array(chunk * C);
   const bestSub = K === 1 ? undefined : new Int32Array(chunk * C);
+  const phi = new Float64Array(chunk);
+  const dphi = new Float64Array(chunk);
   const gradX = o.wantGradX ? new Float32Array(n * d) : undefined;
   const gradWHat = o.wantGradW ? new Float32Array(R * d) : undefined;
   let lossSum = 0;
@@ -69,28 +71,14 @@ export function marginLoss(inp: MarginLossInput, o: MarginLossOptions): MarginLo
     k.sgemm(false, true, rows, R, d, 1, xh, wHat, 0, all);
     const z = classCos.subarray(0, rows * C);
     if (bestSub) maxOverSubCenters(all, z, bestSub, rows, C, K);
+    // the margin's target transform here (margins are TypeScript), the softmax rows in the kernel
     for (let i = 0; i < rows; i++) {
-      const y = inp.labels[r0 + i];
-      const off = i * C;
-      const t = margin.target(z[off + y], o.margin);
+      const t = margin.target(z[i * C + inp.labels[r0 + i]], o.margin);
       if (t.fallback) fallbackRows++;
-      // softmax in float64; each exp is computed once, kept in the row (float32) and scaled by 1/sum,
-      // except the target's, kept in float64 because dL/dz = p − 1 there
-      let max = o.scale * t.phi;
-      for (let c = 0; c < C; c++) if (c !== y && o.scale * z[off + c] > max) max = o.scale * z[off + c];
-      const eTarget = Math.exp(o.scale * t.phi - max);
-      let sum = eTarget;
-      for (let c = 0; c < C; c++) {
-        if (c === y) continue;
-        const e = Math.exp(o.scale * z[off + c] - max);
-        z[off + c] = e;
-        sum += e;
-      }
-      lossSum += Math.log(sum) + max - o.scale * t.phi;
-      const gradScale = o.scale / (sum * n);
-      for (let c = 0; c < C; c++) z[off + c] *= gradScale;
-      z[off + y] = ((eTarget / sum - 1) * o.scale * t.dphi) / n;
+      phi[i] = t.phi;
+      dphi[i] = t.dphi;
     }
+    lossSum += k.marginSoftmaxRows(z, rows, C, inp.labels.subarray(r0, r0 + rows), phi, dphi, o.scale, n);
     if (bestSub) {
       all.fill(0);
       for (let i = 0; i < rows * C; i++) all[(i - (i % C)) * K + (i % C) * K + bestSub[i]] = z[i];
