@@ -2,7 +2,8 @@
 // waits for it synchronously (a GraphClusterer's run is synchronous, and spawnSync would hand Infomap's
 // progress over only at the end); this thread's event loop feeds the child the network and passes each
 // line Infomap prints on to the caller as it comes, then the child's result. Every message is followed by
-// a count in `signal` going up, which wakes the waiting thread (Atomics.wait).
+// a count in `signal` going up, which wakes the waiting thread (Atomics.wait); the count goes up once
+// before any, so that thread knows this one started.
 import { spawn } from 'node:child_process';
 import { workerData, type MessagePort } from 'node:worker_threads';
 
@@ -21,6 +22,8 @@ const post = (m: RelayMessage) => {
   Atomics.notify(count, 0);
 };
 
+Atomics.add(count, 0, 1);
+Atomics.notify(count, 0);
 try {
   // fd 3: Infomap's own output, line by line (the child's stdout carries the result, stderr its errors)
   const p = spawn(process.execPath, [child, ...args], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });

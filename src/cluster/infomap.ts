@@ -17,6 +17,7 @@ export interface InfomapOptions {
 
 const CHILD = fileURLToPath(new URL('./infomap-process.js', import.meta.url));
 const RELAY = fileURLToPath(new URL('./infomap-relay.js', import.meta.url));
+const RELAY_START_MS = 60_000;
 
 /**
  * Two-level Infomap (the official @mapequation/infomap package, WebAssembly) on the undirected
@@ -80,10 +81,15 @@ function runInfomap(network: Uint8Array, args: string[], onLine?: (line?: string
   const { port1, port2 } = new MessageChannel();
   const buffer = network.buffer as ArrayBuffer;
   const worker = new Worker(RELAY, { workerData: { child: CHILD, args, network: buffer, length: network.byteLength, port: port2, signal }, transferList: [port2, buffer] });
+  // reported by the error thrown below, not again as an unhandled event once this thread is free
+  worker.on('error', () => {});
+  const t0 = Date.now();
   try {
     for (let seen = 0; ;) {
       Atomics.wait(count, 0, seen, 250);
       seen = Atomics.load(count, 0);
+      // a worker that fails to load says so only in an event this thread never sees
+      if (seen === 0 && Date.now() - t0 > RELAY_START_MS) throw new Error(`infomap: the thread that runs Infomap (${RELAY}) did not start within ${RELAY_START_MS / 1000} s`);
       for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
         const r = m.message as RelayMessage;
         if ('line' in r) { onLine?.(r.line); continue; }
