@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { readFeatures, readKnn, readLabels, withRunFolder } from '../data/files/index.js';
+import { readFeatures, readKnn, readLabels, withRunFolder, type KnnGraph } from '../data/files/index.js';
 import { numberIn, positiveInt } from './parse.js';
-import { progress } from '../report/progress.js';
+import { progress, statusLine, type StatusLine } from '../report/progress.js';
 import { clusterBaseline, tuneThreshold } from '../cluster/baselines.js';
+import { infomapOnKnn } from '../cluster/infomap-knn.js';
 import { clusterer, clustererNames, clusterers } from '../cluster/clusterers.js';
 import { THRESHOLD_GRID } from '../cluster/threshold.js';
 import { CDP_PROPAGATION } from '../cluster/propagation.js';
@@ -13,7 +14,7 @@ import { writeClusterReport } from '../cluster/labelling-report-html.js';
 interface BaselineCliOptions {
   method: string; knn?: string; features?: string; dim?: number; key?: string; labels?: string; out: string; overwrite: boolean;
   threshold?: number; k?: number; maxSize: number; step: number; maxIter: number;
-  iterations: number; clusters?: number; seed: number; tuneKnn?: string; tuneLabels?: string;
+  iterations: number; clusters?: number; seed: number; tuneKnn?: string; tuneLabels?: string; directed: boolean;
 }
 
 /** `facet cluster …`: pseudo-labelling of an unlabelled split. */
@@ -41,9 +42,15 @@ export function registerCluster(program: Command): void {
     .option('--iterations <n>', 'chinese-whispers / kmeans rounds', positiveInt('--iterations'), 20)
     .option('--clusters <n>', 'kmeans: number of clusters', positiveInt('--clusters'))
     .option('--seed <s>', 'seed (chinese-whispers order, k-means++, infomap)', (v) => Number(v), 0)
+    .option('--directed', 'infomap: each kNN row\'s own links (row → neighbour, similarity ≥ threshold), run with Infomap\'s --directed, as face-cluster-by-infomap does (default: each pair once, undirected)', false)
     .action(async (o: BaselineCliOptions) => {
       const c = clusterer(o.method);
       const method = c.name;
+      if (o.directed) {
+        if (method !== 'infomap') throw new Error(`--directed applies to --method infomap only (Infomap's directed flow on the kNN rows' links), not ${method}`);
+        if (o.k !== undefined) throw new Error('--directed uses every column of the kNN file: --k does not apply (write the graph with `facet knn --k`)');
+        if (o.tuneKnn || o.tuneLabels) throw new Error('--directed does not combine with --tune-knn/--tune-labels (the tuning runs the undirected pairs): give --threshold');
+      }
       const t0 = Date.now();
       const knn = o.knn ? readKnn(o.knn) : undefined;
       const features = o.features ? readFeatures(o.features, { dim: o.dim, key: o.key, rejectZeroRows: true }) : undefined;
@@ -59,21 +66,34 @@ export function registerCluster(program: Command): void {
       }
       const threshold = tuned?.threshold ?? o.threshold ?? (c.input === 'graph' ? c.defaultThreshold : undefined);
       const bar = c.input === 'features' && c.roundsBar ? progress(c.roundsBar, o.iterations, 'rounds') : undefined;
-      const labels = clusterBaseline(method, knn, features, { ...o, threshold, onIteration: bar && ((n) => bar.update(n)) });
+      // a method that reports its status (infomap) gets a status line once it does
+      let status: StatusLine | undefined;
+      const onStatus = (text: string) => (status ??= statusLine(method)).set(text);
+      const labels = o.directed
+        ? infomapOnKnn(directedKnn(knn, o.knn), threshold!, { directed: true, seed: o.seed, onStatus })
+        : clusterBaseline(method, knn, features, { ...o, threshold, onIteration: bar && ((n) => bar.update(n)), onStatus });
       bar?.stop();
+      status?.stop();
       const report = pseudoLabelReport(labels, gt);
       const seconds = (Date.now() - t0) / 1000;
-      const settings = { method, threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features, labels: o.labels };
+      const settings = { method, ...(o.directed && { directed: true }), threshold, ...(tuned && { tunedOn: o.tuneKnn, tuning: tuned }), seconds, knn: o.knn, features: o.features, labels: o.labels };
       await withRunFolder(o.out, { flag: '--out', overwrite: o.overwrite }, async () => {
         writePseudoLabels(o.out, labels, report, settings);
         await writeClusterReport(o.out, { method, report, truth: gt, settings: { ...settings, tuning: undefined }, sweep: tuned?.sweep, timings: { clustering: seconds } });
       });
       const m = report.metrics?.all;
       process.stdout.write(JSON.stringify({
-        method, threshold, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,
+        method, ...(o.directed && { directed: true }), threshold, nodes: report.numNodes, clusters: report.numClusters, singletons: report.numSingletons, discarded: report.numDiscarded,
         ...(m && { pairwiseF: m.pairwise.fscore, bcubedF: m.bcubed.fscore, nmi: m.nmi }), seconds, out: o.out,
       }) + '\n');
     });
+}
+
+/** The kNN graph for --directed: given, and with distances (the similarities are the links' weights). */
+function directedKnn(knn: KnnGraph | undefined, file: string | undefined): KnnGraph {
+  if (!knn) throw new Error('baseline infomap: --knn is required');
+  if (knn.n > 0 && Number.isNaN(knn.distances[0])) throw new Error(`baseline infomap: ${file} holds no distances (a NAAN index-only .npy); use a learn-to-cluster faiss_k_*.npz`);
+  return knn;
 }
 
 /** "threshold 0.7, cdp 0.66, …": each graph method's default threshold, for the help. */

@@ -15,6 +15,10 @@ export interface ClusterOptions {
   iterations?: number;
   /** methods with a `roundsBar`: called after each round (progress) */
   onIteration?: (done: number) => void;
+  /** methods that run long in one go (infomap): what the run is doing now, called as it changes and every quarter second (progress) */
+  onStatus?: (text: string) => void;
+  /** infomap: the edges are directed links (a kNN row's own, knnRowLinks), run with Infomap's --directed; other methods ignore it */
+  directed?: boolean;
   /** kmeans: number of clusters */
   clusters?: number;
   seed?: number;

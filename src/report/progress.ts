@@ -58,6 +58,37 @@ export function progress(label: string, total: number, unit = 'items'): Progress
   };
 }
 
+export interface StatusLine {
+  /** What the work is doing now (called again with the same text, it refreshes the time). */
+  set(text: string): void;
+  stop(): void;
+}
+
+/**
+ * Progress of work of unknown length, one run of an outside engine (Infomap): "label | status | 12 s" on
+ * stderr, redrawn in place on a terminal; otherwise a line every 10 s (FACET_PROGRESS_INTERVAL_MS) and
+ * one at the end. FACET_QUIET=1 silences it, as it does the bars.
+ */
+export function statusLine(label: string): StatusLine {
+  if (process.env.FACET_QUIET === '1') return { set() {}, stop() {} };
+  const tty = process.stderr.isTTY;
+  const interval = tty ? 100 : lineInterval();
+  const t0 = Date.now();
+  let text = '', last = -Infinity;
+  const line = () => `${label} | ${text} | ${((Date.now() - t0) / 1000).toFixed(0)} s`;
+  return {
+    set(t) {
+      text = t;
+      if (Date.now() - last < interval) return;
+      last = Date.now();
+      process.stderr.write(tty ? `\r\x1b[K${line()}` : `${line()}\n`);
+    },
+    stop() {
+      if (text !== '') process.stderr.write(tty ? `\r\x1b[K${line()}\n` : `${line()}\n`);
+    },
+  };
+}
+
 /**
  * Progress of work reported as (stage, done, total), e.g. NAAN's embed then score passes: one bar per
  * stage, labelled by `describe`, stopped when its stage is done.
