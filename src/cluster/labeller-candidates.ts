@@ -8,6 +8,8 @@ export interface ScoredGraph {
   name: string;
   edges: ScoredEdges;
   preset: Readonly<PropagationOptions>;
+  /** each kNN row's own links with score ≥ the threshold, where the scorer has them (cosine): Infomap runs them directed, as face-cluster-by-infomap */
+  rowLinks?: (minScore: number) => ScoredEdges;
 }
 
 /** The graph methods raced against propagation, each on every scorer's edges. */
@@ -21,7 +23,8 @@ export const THRESHOLD_METHODS = ['chinese-whispers', 'infomap', 'threshold'] as
  *   labelled class), start threshold at the 50/70/80/90/95 % score quantiles, step 0.1/0.3/0.6, with
  *   and without dropping the edges below the start threshold before the first pass;
  * - `<scorer> + <method>` for chinese-whispers, infomap and threshold components: edges ≥ threshold,
- *   thresholds at the 5, 10, …, 95 % quantiles (infomap: every other one; each run is a child process).
+ *   thresholds at the 5, 10, …, 95 % quantiles (infomap: every other one; each run is a child process);
+ * - `<scorer> + infomap-directed` where the scorer has per-row links (cosine): Infomap on them, directed.
  */
 export function labellerCandidates(numNodes: number, graphs: ScoredGraph[], o: { largestClass: number; seed: number }): LabellerCandidate[] {
   return graphs.flatMap((g) => {
@@ -46,7 +49,13 @@ export function labellerCandidates(numNodes: number, graphs: ScoredGraph[], o: {
         run: (s) => c.run(numNodes, edgesAtLeast(g.edges, s.threshold as number), s.threshold as number, { seed: o.seed }),
       };
     });
-    return [propagation, ...byThreshold];
+    const infomap = graphClusterer('infomap');
+    const directed: LabellerCandidate[] = g.rowLinks ? [{
+      name: `${g.name} + infomap-directed`,
+      settings: byThreshold[1].settings,
+      run: (s) => infomap.run(numNodes, g.rowLinks!(s.threshold as number), s.threshold as number, { seed: o.seed, directed: true }),
+    }] : [];
+    return [propagation, ...byThreshold, ...directed];
   });
 }
 

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readGrid } from '../../src/cli/compare-grid.js';
 import { tempDir } from '../helpers/temp.js';
+import { repoRoot } from '../helpers/golden.js';
 
 const BASE = 'base:\n  dataset: features:f.npy\n  labels: l.meta\n  epochs: 2\n';
 
@@ -58,4 +59,15 @@ test('bad grid files: one clear error naming the file and the key', () => {
   refused(`base: { epochs: 2 }\n${variants}${seeds}`, /variant "a": the required option "dataset" of "facet train" is set neither in "base" nor in the variant/);
   refused(`command: semi\n${BASE}variants: [{ name: a, options: { queue-size: 5, naan-epochs: 0 } }]\n${seeds}`, /variant "a": "naan-epochs": --naan-epochs must be a positive integer, got "0"/);
   refused('base: {\n', /not valid YAML\/JSON/);
+});
+
+test('the grids the README runs (grids/*.yaml) pass every check: their options are the commands\' options today', () => {
+  const files = readdirSync(join(repoRoot, 'grids')).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.includes('demo-seeds.yaml') && files.includes('glyphs-broadface.yaml'), files.join(', '));
+  for (const f of files) {
+    const g = readGrid(join(repoRoot, 'grids', f));
+    assert.ok(g.variants.length >= 1 && g.seeds.length >= 3, `${f}: ≥ 3 seeds`);
+  }
+  const broad = readGrid(join(repoRoot, 'grids', 'glyphs-broadface.yaml'));
+  assert.deepEqual(broad.variants.map((v) => v.options), [{}, { 'queue-size': 32000 }, { 'queue-size': 32000, compensate: true }]);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { selectLabeller, type LabellerCandidate } from '../../src/cluster/labeller-selection.js';
 import { labellerCandidates } from '../../src/cluster/labeller-candidates.js';
 import { knnEdges } from '../../src/cluster/knn-edges.js';
+import { knnRowLinks } from '../../src/cluster/knn-row-links.js';
 import { CDP_PROPAGATION } from '../../src/cluster/propagation.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
@@ -36,10 +37,10 @@ test('the setting and the candidate with the best held-out BCubed F win; an all-
 const faces = synthFaces({ ids: 80, images: 2400, dim: 16, seed: 5, spread: [0.6, 1.0] });
 const heldFrom = faces.labels.indexOf(60);
 const graph = exactKnn(faces.features, 16);
-const candidates = labellerCandidates(faces.labels.length, [{ name: 'cosine', edges: knnEdges(graph), preset: CDP_PROPAGATION }], { largestClass: 40, seed: 0 });
+const candidates = labellerCandidates(faces.labels.length, [{ name: 'cosine', edges: knnEdges(graph), preset: CDP_PROPAGATION, rowLinks: (th) => knnRowLinks(graph, th) }], { largestClass: 40, seed: 0 });
 
 test('candidates: propagation over max_sz from the class sizes and score quantiles, and each threshold method over the score quantiles', () => {
-  assert.deepEqual(candidates.map((c) => c.name), ['cosine + propagation', 'cosine + chinese-whispers', 'cosine + infomap', 'cosine + threshold']);
+  assert.deepEqual(candidates.map((c) => c.name), ['cosine + propagation', 'cosine + chinese-whispers', 'cosine + infomap', 'cosine + threshold', 'cosine + infomap-directed']);
   const prop = candidates[0].settings;
   assert.deepEqual([...new Set(prop.map((s) => s.maxSize))], [40, 80, 160, 600]);
   assert.deepEqual([...new Set(prop.map((s) => s.step))], [0.1, 0.3, 0.6]);
@@ -53,6 +54,7 @@ test('candidates: propagation over max_sz from the class sizes and score quantil
   for (let i = 1; i < th.length; i++) assert.ok(th[i] > th[i - 1]);
   assert.ok(th[0] >= scores[0] && th[18] <= scores[scores.length - 1]);
   assert.equal(candidates[2].settings.length, 9, 'infomap tries every other threshold');
+  assert.deepEqual(candidates[4].settings, candidates[2].settings);
 });
 
 test('on held-out identities clustered with the pool, each candidate\'s held-out BCubed F tracks its F on the pool, and the winner is within 0.03 of the best pool F', () => {

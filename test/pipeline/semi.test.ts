@@ -178,6 +178,10 @@ test('facet semi --scorer auto: every candidate tuned on held-out classes unseen
   assert.deepEqual(sel.heldOut, { classes: new Set(held).size, images: held.length });
   const names = sel.candidates.map((k: { name: string }) => k.name);
   for (const scorer of ['cosine', 'NAAN']) for (const m of ['propagation', 'chinese-whispers', 'infomap', 'threshold']) assert.ok(names.includes(`${scorer} + ${m}`), `${scorer} + ${m}`);
+  assert.ok(names.includes('cosine + infomap-directed'));
+  assert.deepEqual(sel.scorers.map((k: { name: string }) => k.name), ['cosine', 'NAAN']);
+  for (const k of sel.scorers) assert.ok(k.heldOutAuc > 0.5 && k.poolAuc > 0.5 && k.edges > 0, JSON.stringify(k));
+
   const bestHeldOut = Math.max(...sel.candidates.map((k: { heldOut: { bcubed: { fscore: number } } }) => k.heldOut.bcubed.fscore));
   const winner = sel.candidates.find((k: { name: string }) => k.name === sel.winner);
   assert.equal(winner.heldOut.bcubed.fscore, bestHeldOut);
@@ -192,6 +196,7 @@ test('facet semi --scorer auto: every candidate tuned on held-out classes unseen
   const html = readFileSync(join(autoOut, 'report.html'), 'utf8');
   assert.ok(html.includes(`${sel.winner} had the best held-out BCubed F and labelled the pool`));
   assert.ok(html.includes('Held-out BCubed F against the edge threshold'));
+  assert.ok(html.includes('held-out edge AUC'));
   const bad = facet('semi', ...withOption(semiArgs, '--scorer', 'auto'), '--val-fraction', '0', '--out', join(dir, 'auto-bad'));
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--scorer auto chooses the pseudo-labeller on the held-out validation classes: --val-fraction must be > 0/);
