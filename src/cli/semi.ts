@@ -17,7 +17,7 @@ const pair = (flag: string) => (v: string): [number, number] => {
 
 export interface SemiCli extends TrainingFlagValues {
   dataset: string; root?: string; labels?: string; dim?: number; key?: string; labelledFraction: number; testFraction: number; maxClasses?: number; maxTestClasses?: number;
-  retrainEpochs?: number; knnK: number; scorer: SemiScorer; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number; naanTrainOn: NaanTrainGraph;
+  retrainEpochs?: number; knnK: number; scorer: SemiScorer; naanKHops: [number, number]; naanSampleHops: number; naanEpochs: number; naanBatchSize: number; naanTrainOn: NaanTrainGraph; naanCheckEvery: number; naanPatience: number;
   naanMaxSteps?: number; predictKHops: [number, number]; th: number; step: number; maxSize: number; from?: SemiStage; resume: boolean; overwrite: boolean; out: string;
 }
 
@@ -32,6 +32,8 @@ export function semiOptions(cmd: Command, d: Partial<SemiCli> & { out: string })
     .option('--knn-k <k>', 'neighbours per node, self included', positiveInt('--knn-k'), d.knnK ?? 31)
     .option('--scorer <kind>', 'pseudo-labeller: auto (the best candidate on held-out labelled classes), naan or cosine (scores + the papers\' propagation)', d.scorer ?? 'auto')
     .option('--naan-train-on <graph>', 'NAAN\'s training graph: labelled (the classes the embedder trained on) or holdout (half the held-out classes, in the pool\'s graph)', d.naanTrainOn ?? 'labelled')
+    .option('--naan-check-every <n>', 'NAAN\'s held-out edge AUC every n steps (with held-out classes)', positiveInt('--naan-check-every'), 50)
+    .option('--naan-patience <n>', 'stop NAAN\'s training after n checks in a row without gain (0.002) on the best before', positiveInt('--naan-patience'), 4)
     .option('--naan-k-hops <k1,k2>', 'NAAN neighbourhood in training', pair('--naan-k-hops'), d.naanKHops ?? [30, 10])
     .option('--naan-sample-hops <n>', 'NAAN training pairs from each node\'s first n neighbours', positiveInt('--naan-sample-hops'), d.naanSampleHops ?? 30)
     .option('--naan-epochs <n>', 'NAAN epochs', positiveInt('--naan-epochs'), d.naanEpochs ?? 2)
@@ -66,7 +68,7 @@ export function toSemiOptions(o: SemiCli, sampleIsImage: boolean, runConfig?: Re
     out: o.out, dataset: o.dataset, root: o.root, labels: o.labels, dim: o.dim, key: o.key, labelledFraction: o.labelledFraction, testFraction: o.testFraction,
     maxClasses: o.maxClasses, maxTestClasses: o.maxTestClasses, valFraction: o.valFraction, seed: o.seed, train,
     retrainEpochs: o.retrainEpochs, knnK: o.knnK, scorer: o.scorer,
-    naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3, trainOn: o.naanTrainOn },
+    naan: { kHops: o.naanKHops, sampleHops: o.naanSampleHops, epochs: o.naanEpochs, batchSize: o.naanBatchSize, maxStepsPerEpoch: o.naanMaxSteps, lr: 2e-3, trainOn: o.naanTrainOn, checkEvery: o.naanCheckEvery, patience: o.naanPatience },
     predict: { kHops: o.predictKHops, edgeHops: Math.min(20, o.knnK - 1), th: o.th, step: o.step, maxSize: o.maxSize },
     evalKs: o.recall, from: o.from, resume: o.resume, runConfig,
   };

@@ -10,6 +10,9 @@ export interface NaanTrainState {
   adamStep: number;
   /** the seeded shuffle of this epoch is re-derived from seed + epoch */
   seed: number;
+  /** held-out checks so far (training until they plateau), and whether they did */
+  checks?: { step: number; score: number }[];
+  plateaued?: boolean;
 }
 
 export interface NaanCheckpoint {
@@ -18,10 +21,12 @@ export interface NaanCheckpoint {
   state: NaanTrainState;
   params: Record<string, { shape: number[]; data: number[] }>;
   adam?: { m: Record<string, number[]>; v: Record<string, number[]> };
+  /** the parameters at the best held-out check so far (training until a plateau), restored when it ends */
+  best?: Record<string, number[]>;
 }
 
 /** Writes the model (and Adam's moments) atomically: a crash mid-write leaves the old file intact. */
-export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state: NaanTrainState, params: NaanParams, adam?: { m: Record<string, Float32Array>; v: Record<string, Float32Array> }): void {
+export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state: NaanTrainState, params: NaanParams, adam?: { m: Record<string, Float32Array>; v: Record<string, Float32Array> }, best?: NaanParams): void {
   const shapes = naanShapes(c);
   const ck: NaanCheckpoint = {
     format: 'facet-naan-1',
@@ -32,6 +37,7 @@ export function saveCheckpoint(path: string, c: NaanCheckpoint['config'], state:
       m: Object.fromEntries(Object.entries(adam.m).map(([k, v]) => [k, Array.from(v)])),
       v: Object.fromEntries(Object.entries(adam.v).map(([k, v]) => [k, Array.from(v)])),
     },
+    best: best && Object.fromEntries(Object.entries(best).map(([k, v]) => [k, Array.from(v)])),
   };
   writeFileAtomic(path, JSON.stringify(ck));
 }

@@ -11,6 +11,8 @@ export interface NaanPredictOptions {
   /** edges from each node's first edgeHops neighbours (NAAN: 20) */
   edgeHops: number;
   batchSize: number;
+  /** score these pairs (E×2) instead of the kNN's first edgeHops edges; only their ends are embedded */
+  edges?: Int32Array;
   onProgress?: (stage: 'embed' | 'score', done: number, total: number) => void;
 }
 
@@ -30,8 +32,8 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   if (knn.n !== features.rows) throw new Error(`kNN has ${knn.n} rows but the features ${features.rows}`);
   if (config.dim !== features.cols) throw new Error(`model is for ${config.dim}-d features, these are ${features.cols}-d`);
   const n = features.rows, D = config.dim, k = kernels();
-  const Z = embedAll(params, config, features, knn, o, k);
-  const edges = knnPairs(knn, o.edgeHops, 'sorted');
+  const edges = o.edges ?? knnPairs(knn, o.edgeHops, 'sorted');
+  const Z = embedNodes(params, config, features, knn, o.edges ? [...new Set(edges)].sort((a, b) => a - b) : undefined, o, k);
   const E = edges.length / 2;
   const scores = new Float32Array(E);
   // [z_a; z_b]·W₁ = z_a·W₁[:D] + z_b·W₁[D:]: both halves projected once per node (N·D² work), so an
@@ -58,18 +60,20 @@ export function predictNaan(params: NaanParams, config: NaanConfig, features: Ma
   return { edges, scores };
 }
 
-/** z of every node [N, D]; the scaled features and the per-head tables are dropped on return. */
-function embedAll(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, o: NaanPredictOptions, k: Kernels): Float32Array {
+/** z [N, D] of the nodes listed (default every node; other rows stay 0); the scaled features and the per-head tables are dropped on return. */
+function embedNodes(params: NaanParams, config: NaanConfig, features: Matrix, knn: KnnGraph, which: number[] | undefined, o: NaanPredictOptions, k: Kernels): Float32Array {
   const n = features.rows, D = config.dim;
+  const list = which ?? Array.from({ length: n }, (_, i) => i);
   const Z = new Float32Array(n * D);
   const X = naanInput(features, config);
   // W x of every node, once (not once per neighbourhood it appears in)
   const tables = Array.from({ length: config.nheads }, (_, h) => project(params, config, h, X, k));
   const gat = new NaanGat(params, config, k);
-  for (let s = 0; s < n; s += o.batchSize) {
-    const nodes = Int32Array.from({ length: Math.min(o.batchSize, n - s) }, (_, i) => s + i);
-    Z.set(gat.forward(X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), false, tables), s * D);
-    o.onProgress?.('embed', s + nodes.length, n);
+  for (let s = 0; s < list.length; s += o.batchSize) {
+    const nodes = Int32Array.from(list.slice(s, s + o.batchSize));
+    const z = gat.forward(X, neighbourhoods(knn, nodes, o.kHops[0], o.kHops[1]), false, tables);
+    nodes.forEach((node, i) => Z.set(z.subarray(i * D, (i + 1) * D), node * D));
+    o.onProgress?.('embed', s + nodes.length, list.length);
   }
   return Z;
 }

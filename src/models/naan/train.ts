@@ -32,6 +32,13 @@ export interface NaanTrainOptions {
   /** stop after this many steps of this call, checkpointing first (an interruption that --resume continues) */
   stopAfterSteps?: number;
   onStep?: (info: { epoch: number; step: number; steps: number; loss: number }) => void;
+  /**
+   * Training until a held-out score plateaus: every `every` steps `score` judges the parameters (e.g.
+   * edge AUC on held-out classes); training stops once `patience` checks in a row gained less than
+   * `minGain` over the best before them, and ends on the parameters of the best check. The checks (and
+   * those parameters) are kept in the checkpoint, so a resumed run stops where an uninterrupted one does.
+   */
+  check?: { every: number; patience: number; minGain: number; score: (params: NaanParams, config: NaanCheckpoint['config']) => number };
 }
 
 export interface NaanTrainResult {
@@ -45,6 +52,9 @@ export interface NaanTrainResult {
   stopped: boolean;
   /** true when a Ctrl-C (SIGINT) stopped it */
   interrupted: boolean;
+  /** the held-out checks so far (with `check`), and whether they plateaued */
+  checks: { step: number; score: number }[];
+  plateaued: boolean;
 }
 
 /** torch.optim.Adam's defaults; weight decay and lr come from the options */
@@ -76,6 +86,8 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
   const history: NaanTrainResult['history'] = [];
   const [k1, k2] = config.kHops;
   const engine = new NaanTrainStep(params, config);
+  // the parameters at the best held-out check (training until a plateau ends on them)
+  let best: NaanParams | undefined = ck?.best && Object.fromEntries(names.map((k) => [k, Float32Array.from(ck.best![k])]));
   let stepsRun = 0, stopped = false, interrupted = false;
   const onSigint = () => { interrupted = true; };
   process.on('SIGINT', onSigint);
@@ -97,26 +109,55 @@ export async function trainNaan(features: Matrix, knn: KnnGraph, labels: Int32Ar
         state.adamStep = adam.step;
         lossSum += loss; lossCount++;
         o.onStep?.({ epoch: state.epoch, step: state.step + 1, steps: stepsPerEpoch, loss });
+        if (o.check && adam.step % o.check.every === 0) {
+          const score = o.check.score(params, config);
+          if (!(state.checks ?? []).some((c) => c.score >= score)) best = Object.fromEntries(names.map((k) => [k, Float32Array.from(params[k])]));
+          (state.checks ??= []).push({ step: adam.step, score });
+          if (plateaued(state.checks, o.check)) {
+            state.plateaued = true;
+            for (const k of names) params[k].set(best![k]);
+            break;
+          }
+        }
         if (o.checkpoint && o.checkpointEvery && (state.step + 1) % o.checkpointEvery === 0) {
-          saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam);
+          saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam, best);
         }
         // let the event loop run so that a Ctrl-C reaches onSigint between steps
         await new Promise((res) => setImmediate(res));
         if ((++stepsRun === o.stopAfterSteps || interrupted) && state.step + 1 < stepsPerEpoch) {
-          if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam);
+          if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, step: state.step + 1 }, params, adam, best);
           stopped = true;
           break;
         }
       }
       if (stopped) { history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) }); break; }
+      if (state.plateaued) {
+        history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
+        // finished: a resume has nothing left to do
+        state.epoch = o.epochs; state.step = 0;
+        if (o.checkpoint) saveCheckpoint(o.checkpoint, config, state, params, adam, best);
+        break;
+      }
       history.push({ epoch: state.epoch, meanLoss: lossSum / Math.max(1, lossCount) });
-      if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, adam);
+      if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: state.epoch + 1, step: 0 }, params, adam, best);
       if (((o.stopAfterSteps !== undefined && stepsRun >= o.stopAfterSteps) || interrupted) && state.epoch + 1 < o.epochs) { stopped = true; break; }
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
+  // every epoch run without a plateau: end on the best check's parameters too
+  if (!stopped && best && !state.plateaued) {
+    for (const k of names) params[k].set(best[k]);
+    if (o.checkpoint) saveCheckpoint(o.checkpoint, config, { ...state, epoch: o.epochs, step: 0 }, params, adam, best);
+  }
   let positives = 0;
   for (const t of targets) positives += t;
-  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped, interrupted };
+  return { params, config, history, positiveRatio: positives / Math.max(1, numPairs), numPairs, stopped, interrupted, checks: state.checks ?? [], plateaued: state.plateaued ?? false };
+}
+
+/** the last `patience` checks each gained less than `minGain` over the best check before them */
+function plateaued(checks: { score: number }[], o: { patience: number; minGain: number }): boolean {
+  if (checks.length <= o.patience) return false;
+  const before = Math.max(...checks.slice(0, -o.patience).map((c) => c.score));
+  return checks.slice(-o.patience).every((c) => !(c.score >= before + o.minGain));
 }

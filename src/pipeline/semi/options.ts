@@ -48,7 +48,9 @@ export interface SemiOptions {
    * pool ∪ held-out graph with the first half of the held-out classes labelled (pool nodes as
    * negatives of them), a graph that looks like the one NAAN must score
    */
-  naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number; trainOn: NaanTrainGraph };
+  naan: { kHops: [number, number]; sampleHops: number; epochs: number; batchSize: number; maxStepsPerEpoch?: number; lr: number; trainOn: NaanTrainGraph;
+    /** held-out edge AUC every this many steps (where there are held-out classes), stopping after `patience` checks without gain */
+    checkEvery: number; patience: number };
   predict: { kHops: [number, number]; edgeHops: number; th: number; step: number; maxSize: number };
   evalKs: number[];
   /** the stage to start at; default `split`, or with `resume` the first stage the run folder has not finished */

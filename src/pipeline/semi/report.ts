@@ -75,6 +75,9 @@ async function selectionBlocks(c: SemiContext): Promise<Block[]> {
   if (!existsSync(c.file('pseudo/selection.json'))) return [];
   const sel = c.json<PseudoSelection>('pseudo/selection.json', 'pseudo-labels');
   const setting = (b: Record<string, unknown>) => Object.entries(b).map(([k, v]) => `${k} ${v}`).join(', ');
+  const naan = existsSync(c.file('naan_train.json')) ? c.json<{ heldOutAuc?: { step: number; score: number }[]; plateaued?: boolean }>('naan_train.json', 'naan') : {};
+  const aucCurve: Block[] = naan.heldOutAuc?.length ? [{ kind: 'plot', svg: await lineChart({ title: `NAAN's held-out edge AUC during its training (${naan.plateaued ? 'stopped at its plateau' : 'no plateau before the step cap'}; it ends on the best check)`, xLabel: 'NAAN step', yLabel: 'held-out edge AUC',
+    series: [{ name: 'NAAN', x: naan.heldOutAuc.map((p) => p.step), y: naan.heldOutAuc.map((p) => p.score) }] }) }] : [];
   const curves = sel.candidates.filter((k) => k.trials.every((t) => Object.keys(t.setting).length === 1 && 'threshold' in t.setting));
   return [
     { kind: 'notice', tone: 'info', text: `--scorer auto: ${sel.candidates.length} candidates tuned and judged on ${sel.heldOut.classes} held-out labelled classes (${sel.heldOut.images} images) that neither the embedder nor NAAN trained on, clustered together with the pool; ${sel.winner} had the best held-out BCubed F and labelled the pool.` },
@@ -84,6 +87,7 @@ async function selectionBlocks(c: SemiContext): Promise<Block[]> {
       rows: sel.scorers.map((k) => [k.name, k.edges, k.heldOutAuc, k.poolAuc]) },
     { kind: 'plot', svg: await lineChart({ title: 'Held-out BCubed F against the edge threshold (each candidate\'s own score scale)', xLabel: 'threshold', yLabel: 'held-out BCubed F',
       series: curves.map((k) => ({ name: k.name, x: k.trials.map((t) => t.setting.threshold as number), y: k.trials.map((t) => t.bcubedF) })) }) },
+    ...aucCurve,
   ];
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { synthFaces } from '../../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../../src/knn/exact.js';
 import { embedNodes, initNaan, naanInput, neighbourhoods, pairLogits } from '../../../src/models/naan/model.js';
-import { knnPairs, pairTargets } from '../../../src/models/naan/pairs.js';
+import { judgedPairs, knnPairs, pairTargets } from '../../../src/models/naan/pairs.js';
 import { trainNaan, type NaanTrainOptions } from '../../../src/models/naan/train.js';
 import { predictNaan } from '../../../src/models/naan/predict.js';
 import { loadCheckpoint, type NaanCheckpoint } from '../../../src/models/naan/checkpoint.js';
@@ -99,4 +99,59 @@ test('bad input is refused naming what is wrong', async () => {
   bad.params['attn_1.w.weight'].data.pop();
   writeFileSync(ck, JSON.stringify(bad));
   assert.throws(() => loadCheckpoint(ck), /naan.json: parameter attn_1.w.weight has 63 values, the 8-d model needs \[8, 8\]/);
+});
+
+test('training until a held-out score plateaus: stops after `patience` checks without gain, ends on the best check\'s parameters; a resumed run stops alike', async () => {
+  // a scripted held-out score: after the 2nd check (0.8), 3 checks without a gain of 0.01; the highest is the 3rd
+  const script = [0.6, 0.8, 0.805, 0.79, 0.7, 0.9];
+  const run = async (extra: Partial<NaanTrainOptions>) => {
+    const seen: number[][] = [];
+    const check = { every: 2, patience: 3, minGain: 0.01, score: (p: Record<string, Float32Array>) => { seen.push(flat(p)); return script[seen.length - 1 + (extra.resume ? 2 : 0)]; } };
+    return { r: await trainNaan(data.features, knn, data.labels, opts({ epochs: 4, maxStepsPerEpoch: 5, lrDecay: 1, ...extra, check })), seen };
+  };
+  const { r, seen } = await run({});
+  assert.equal(r.plateaued, true);
+  assert.deepEqual(r.checks.map((c) => c.step), [2, 4, 6, 8, 10]);
+  assert.deepEqual(r.checks.map((c) => c.score), script.slice(0, 5));
+  assert.deepEqual(flat(r.params), seen[2], 'the parameters of the best check (step 6)');
+  // interrupted after the 2nd check, then resumed: the same checks, the same end
+  const dir = tempDir('facet-naan-check-');
+  const ck = join(dir, 'naan.json');
+  await run({ checkpoint: ck, stopAfterSteps: 5 });
+  assert.deepEqual(loadCheckpoint(ck).state.checks!.map((c) => c.step), [2, 4]);
+  const resumed = await run({ checkpoint: ck, resume: true });
+  assert.deepEqual(resumed.r.checks, r.checks);
+  assert.deepEqual(flat(resumed.r.params), flat(r.params));
+  assert.equal(loadCheckpoint(ck).state.plateaued, true);
+  // without a plateau before the last epoch, training still ends on the best check's parameters
+  const rising = { every: 5, patience: 9, minGain: 0, score: (p: Record<string, Float32Array>) => (flat(p)[0] === 0 ? 0 : [0.5, 0.9, 0.7][Math.min(2, calls++)]) };
+  let calls = 0;
+  const snaps: number[][] = [];
+  const end = await trainNaan(data.features, knn, data.labels, opts({ epochs: 3, maxStepsPerEpoch: 5, check: { ...rising, score: (p) => { snaps.push(flat(p)); return rising.score(p); } } }));
+  assert.equal(end.plateaued, false);
+  assert.deepEqual(flat(end.params), snaps[1]);
+});
+
+test('pool nodes (label −1) in NAAN\'s training graph: their pairs with a labelled node are negatives, pairs of two are dropped', async () => {
+  const labels = Int32Array.from(data.labels, (y) => (y < 4 ? y : -1));
+  const all = knnPairs(knn, 3, 'first-met');
+  const kept = judgedPairs(all, labels);
+  assert.ok(kept.length > 0 && kept.length < all.length);
+  for (let p = 0; p < kept.length; p += 2) assert.ok(labels[kept[p]] >= 0 || labels[kept[p + 1]] >= 0);
+  const t = pairTargets(kept, labels);
+  for (let p = 0; p < t.length; p++) if (labels[kept[2 * p]] < 0 || labels[kept[2 * p + 1]] < 0) assert.equal(t[p], 0);
+  const r = await trainNaan(data.features, knn, labels, opts({ epochs: 1 }));
+  assert.equal(r.numPairs, kept.length / 2);
+  await assert.rejects(() => trainNaan(data.features, knn, new Int32Array(80).fill(-1), opts({})), /no pair of the kNN graph has a labelled node/);
+});
+
+test('prediction of given edges scores them as the whole-graph prediction does', async () => {
+  const r = await trainNaan(data.features, knn, data.labels, opts({ epochs: 1, maxStepsPerEpoch: 2 }));
+  const o = { kHops: [4, 2] as [number, number], edgeHops: 5, batchSize: 7 };
+  const whole = predictNaan(r.params, r.config, data.features, knn, o);
+  const pick = [3, 10, 11, 40];
+  const edges = Int32Array.from(pick.flatMap((e) => [whole.edges[2 * e], whole.edges[2 * e + 1]]));
+  const some = predictNaan(r.params, r.config, data.features, knn, { ...o, edges });
+  assert.deepEqual(Array.from(some.edges), Array.from(edges));
+  pick.forEach((e, i) => assert.ok(Math.abs(some.scores[i] - whole.scores[e]) < 1e-6, `edge ${e}`));
 });
