@@ -210,6 +210,17 @@ test('facet semi --scorer auto: every candidate tuned on held-out classes unseen
   assert.match(facet('semi', ...withOption(semiArgs, '--scorer', 'best'), '--out', join(dir, 'auto-bad')).stderr, /--scorer: one of auto, naan, cosine, got "best"/);
 });
 
+test('the --scorer auto report opens in chromium: the candidates, the edge AUCs, the tuning curves drawn, no console errors', { skip: !haveChromium() && 'chromium not installed' }, async () => {
+  const report = join(dir, 'auto', 'report.html');
+  assert.ok(existsSync(report), 'made by the --scorer auto test above');
+  const seen = await checkPage(report, join(dir, 'auto', 'report.png'));
+  assert.deepEqual(seen.consoleErrors, []);
+  for (const s of seen.svgSizes) assert.ok(s.width > 100 && s.height > 100);
+  assert.match(seen.text, /--scorer auto: \d+ candidates tuned and judged on \d+ held-out labelled classes/);
+  assert.match(seen.text, /Held-out BCubed F against the edge threshold/);
+  assert.match(seen.text, /NAAN's held-out edge AUC during its training/);
+});
+
 test('Ctrl-C in a training stage stops the loop (exit 130) with its checkpoint saved; --resume alone continues at that stage and ends where an uninterrupted run ends', async () => {
   const { spawn } = await import('node:child_process');
   // batches of 8 for 12 epochs: long enough a supervised stage to interrupt
