@@ -16,6 +16,8 @@ export interface LabellerTrial {
   setting: LabellerSetting;
   bcubedF: number;
   pairwiseF: number;
+  /** false: the labels are of no use (e.g. nothing to retrain on), so the setting cannot be chosen */
+  usable: boolean;
 }
 
 export interface CandidateResult {
@@ -30,7 +32,7 @@ export interface CandidateResult {
 }
 
 export interface LabellerSelection {
-  /** every candidate, in the order given */
+  /** every candidate with a usable setting, in the order given */
   candidates: CandidateResult[];
   /** the candidate with the best held-out BCubed F (the first of equals) */
   winner: CandidateResult;
@@ -39,25 +41,28 @@ export interface LabellerSelection {
 /**
  * Tunes every candidate on the held-out classes and picks the best: each setting clusters the
  * selection graph (pool, then held-out items), is judged on the held-out items (`heldOutScores`), and
- * the best by BCubed F wins — within a candidate (its setting) and across them (the labeller). The
+ * the best by BCubed F wins — within a candidate (its setting) and across them (the labeller); a
+ * setting whose labels are not `usable` is scored but never chosen. The
  * held-out classes must be unseen by the embedder and by any learned scorer, so that their graph
  * looks like the pool's.
  */
-export function selectLabeller(candidates: LabellerCandidate[], heldOutLabels: ArrayLike<number>, onTrial?: () => void): LabellerSelection {
+export function selectLabeller(candidates: LabellerCandidate[], heldOutLabels: ArrayLike<number>, o: { usable?: (labels: Int32Array) => boolean; onTrial?: () => void } = {}): LabellerSelection {
   if (candidates.length === 0) throw new Error('pseudo-labeller selection: no candidate to choose from');
-  const results = candidates.map((c): CandidateResult => {
+  const results = candidates.flatMap((c): CandidateResult[] => {
     if (c.settings.length === 0) throw new Error(`pseudo-labeller selection: candidate "${c.name}" has no setting to try`);
     const t0 = Date.now();
     let best: { setting: LabellerSetting; scores: HeldOutScores; labels: Int32Array } | undefined;
     const trials = c.settings.map((setting) => {
       const labels = c.run(setting);
       const scores = heldOutScores(labels, heldOutLabels);
-      if (!best || better(scores.bcubed.fscore, best.scores.bcubed.fscore)) best = { setting, scores, labels };
-      onTrial?.();
-      return { setting, bcubedF: scores.bcubed.fscore, pairwiseF: scores.pairwise.fscore };
+      const usable = o.usable?.(labels) ?? true;
+      if (usable && (!best || better(scores.bcubed.fscore, best.scores.bcubed.fscore))) best = { setting, scores, labels };
+      o.onTrial?.();
+      return { setting, bcubedF: scores.bcubed.fscore, pairwiseF: scores.pairwise.fscore, usable };
     });
-    return { name: c.name, best: best!.setting, heldOut: best!.scores, trials, labels: best!.labels, seconds: (Date.now() - t0) / 1000 };
+    return best ? [{ name: c.name, best: best.setting, heldOut: best.scores, trials, labels: best.labels, seconds: (Date.now() - t0) / 1000 }] : [];
   });
+  if (results.length === 0) throw new Error(`pseudo-labeller selection: no setting of any candidate (${candidates.map((c) => c.name).join(', ')}) gave usable labels`);
   const winner = results.reduce((a, b) => (better(b.heldOut.bcubed.fscore, a.heldOut.bcubed.fscore) ? b : a));
   return { candidates: results, winner };
 }

@@ -29,6 +29,13 @@ test('the setting and the candidate with the best held-out BCubed F win; an all-
   assert.equal(bResult.trials.length, 2);
   assert.ok(Number.isNaN(bResult.trials[0].pairwiseF), 'all singletons: no predicted pair');
   assert.deepEqual(bResult.best, { threshold: 0.7 });
+  // a setting whose labels are unusable is tried, never chosen; a candidate with no usable setting drops out
+  const oneCluster = (l: Int32Array) => new Set(l).size > 1;
+  const picky = selectLabeller([b, a], held, { usable: oneCluster });
+  assert.deepEqual(picky.candidates.map((k) => k.name), ['b', 'a']);
+  assert.equal(picky.candidates[1].trials[0].usable, false);
+  assert.deepEqual(picky.candidates[1].best, { threshold: 0.5 });
+  assert.throws(() => selectLabeller([a], held, { usable: () => false }), /no setting of any candidate \(a\) gave usable labels/);
   assert.throws(() => selectLabeller([], held), /no candidate/);
   assert.throws(() => selectLabeller([{ name: 'empty', settings: [], run: () => new Int32Array(6) }], held), /"empty" has no setting/);
 });

@@ -14,11 +14,11 @@ test('the install script installs every font package the demo renders its classe
   for (const { pkg } of GLYPH_FONT_PACKAGES) assert.match(script, new RegExp(`\\b${pkg}\\b`), pkg);
 });
 
-// a tiny demo (cosine edge scores: 24 labelled classes are too few for NAAN, see semi.test.ts); the full demo runs NAAN
+// a tiny demo with the demo's defaults: --scorer auto races the pseudo-labellers on its held-out validation classes
 test('facet demo: renders its glyph classes, runs the whole loop and prints the numbers of its report', { skip: fontsMissing.length > 0 && `fonts missing: ${fontsMissing.join(' ')} (scripts/install-system-deps.sh)` }, () => {
   const out = join(tempDir('facet-demo-'), 'run');
   const res = spawnSync(process.execPath, [join(repoRoot, 'bin/facet.js'), 'demo', '--out', out, '--characters', '160', '--labelled-fraction', '0.3',
-    '--epochs', '4', '--max-test-classes', '40', '--scorer', 'cosine'], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
+    '--epochs', '4', '--max-test-classes', '40', '--val-fraction', '0.2', '--naan-max-steps', '20'], { encoding: 'utf8', env: { ...process.env, FACET_QUIET: '1' } });
   assert.equal(res.status, 0, res.stderr);
   const manifest = JSON.parse(readFileSync(join(out, 'glyphs', 'manifest.json'), 'utf8'));
   assert.ok(manifest.classes > 100 && manifest.classes <= 160, `${manifest.classes} classes`);
@@ -32,4 +32,7 @@ test('facet demo: renders its glyph classes, runs the whole loop and prints the 
   // image inputs: the report shows pseudo-clusters as thumbnails
   assert.match(html, /<img src="data:image\/png;base64,/);
   assert.ok(existsSync(join(out, 'retrain', 'checkpoint.json')));
+  const selection = JSON.parse(readFileSync(join(out, 'pseudo', 'selection.json'), 'utf8'));
+  assert.equal(summary.pseudoLabeller, selection.winner);
+  assert.match(res.stdout, new RegExp(`pseudo-labels by ${selection.winner.replace('+', '\\+')}: BCubed F ${summary.pseudoBcubedF.toFixed(4)}`));
 });

@@ -80,9 +80,11 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
   for (const y of readLabels(c.input('embeddings/labelled_labels.txt', 'embed'))) classSizes.set(y, (classSizes.get(y) ?? 0) + 1);
   const candidates = labellerCandidates(f.rows, graphs, { largestClass: Math.max(...classSizes.values()), seed: c.o.seed });
   const bar = progress('choosing the pseudo-labeller', candidates.reduce((n, k) => n + k.settings.length, 0), 'settings');
-  const sel = selectLabeller(candidates, heldOutLabels, () => bar.tick());
-  bar.stop();
   const poolPart = (labels: Int32Array) => firstAppearance(labels.subarray(0, pool));
+  // a labelling that leaves fewer than two pool clusters of two or more images gives the retraining nothing
+  const usable = (labels: Int32Array) => clustersOfTwoOrMore(poolPart(labels)) >= 2;
+  const sel = selectLabeller(candidates, heldOutLabels, { usable, onTrial: () => bar.tick() });
+  bar.stop();
   const labels = poolPart(sel.winner.labels);
   writePseudoLabels(c.file('pseudo'), labels, pseudoLabelReport(labels, truth), { scorer: 'auto', labeller: sel.winner.name, setting: sel.winner.best });
   const rows = sel.candidates.map((k) => ({ k, row: methodRow(k === sel.winner ? `${k.name}${USED}` : k.name, truth, poolPart(k.labels)) }));
@@ -93,6 +95,14 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
     candidates: rows.map(({ k, row }) => ({ name: k.name, best: k.best, heldOut: k.heldOut, pool: row, trials: k.trials, seconds: k.seconds })),
   } satisfies PseudoSelection);
   c.run.writeJson('pseudo/analysis.json', { scorer: 'auto', methods: rows.map((r) => r.row), sweep: [] } satisfies PseudoAnalysis);
+}
+
+function clustersOfTwoOrMore(labels: Int32Array): number {
+  const size = new Map<number, number>();
+  for (const l of labels) if (l >= 0) size.set(l, (size.get(l) ?? 0) + 1);
+  let n = 0;
+  for (const s of size.values()) if (s >= 2) n++;
+  return n;
 }
 
 /**
