@@ -4,30 +4,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
-import { Random } from '../../src/data/random.js';
 import { registerMargin } from '../../src/heads/margins.js';
 import { train } from '../../src/train/trainer.js';
 import { defaultTrainConfig, type TrainConfig } from '../../src/train/config.js';
-import type { Samples } from '../../src/train/samples.js';
 import { tempDir } from '../helpers/temp.js';
+import { gaussianClusters } from '../helpers/clusters.js';
 
 process.env.FACET_QUIET = '1';
 
 // a new margin is one definition and one registry call: here plain normalised softmax (no margin at all)
 registerMargin('no-margin', { title: 'normalised softmax', defaultMargin: 0, validMargin: { lo: 0, hi: 1e-9 }, target: (cos) => ({ phi: cos, dphi: 1 }) });
 
-function clusters(classes: number, per: number, dim: number, seed: number): Samples {
-  const r = new Random(seed);
-  const centres = Float32Array.from({ length: classes * dim }, () => r.normal());
-  const n = classes * per;
-  const x = new Float32Array(n * dim);
-  const labels = Int32Array.from({ length: n }, (_, i) => i % classes);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i] * dim + j] + 0.5 * r.normal();
-  return { x, n, sampleShape: [dim], labels };
-}
 
 const small: TrainConfig = { ...defaultTrainConfig, hidden: [16], embeddingDim: 8, epochs: 4, batchSize: 16, lr: 1e-2, scale: 16, seed: 3 };
-const data = clusters(6, 16, 10, 1);
+const data = gaussianClusters(6, 16, 10, 1, 0.5);
 
 test('a margin registered in a test trains through train(), with and without the BroadFace queue', async () => {
   for (const queueSize of [0, 32]) {

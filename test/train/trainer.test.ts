@@ -2,33 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Random } from '../../src/data/random.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { defaultTrainConfig, type TrainConfig } from '../../src/train/config.js';
 import { splitByClass, type Samples } from '../../src/train/samples.js';
 import { tempDir } from '../helpers/temp.js';
+import { gaussianClusters } from '../helpers/clusters.js';
 
 process.env.FACET_QUIET = '1';
 
-/** Gaussian clusters: `classes` × `per` samples of dimension `dim`. */
-function clusters(classes: number, per: number, dim: number, seed: number): Samples {
-  const r = new Random(seed);
-  const centres = Float32Array.from({ length: classes * dim }, () => r.normal());
-  const n = classes * per;
-  const x = new Float32Array(n * dim);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % classes;
-    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i] * dim + j] + 0.6 * r.normal();
-  }
-  return { x, n, sampleShape: [dim], labels };
-}
 
 const tmp = () => tempDir('facet-train-');
 const small: TrainConfig = { ...defaultTrainConfig, hidden: [16], embeddingDim: 8, epochs: 2, batchSize: 16, lr: 1e-2, scale: 16, margin: 0.2, seed: 3 };
 
 test('ArcFace, CosFace and BroadFace heads all learn separable clusters (loss falls, validation Recall@1 far above chance)', async () => {
-  const { train: tr, val, numClasses } = splitByClass(clusters(12, 20, 10, 1), 0.25);
+  const { train: tr, val, numClasses } = splitByClass(gaussianClusters(12, 20, 10, 1), 0.25);
   for (const loss of ['arcface', 'cosface', 'broadface'] as const) {
     const config = { ...small, loss, epochs: 6, queueSize: loss === 'broadface' ? 64 : 0, compensate: loss === 'broadface', margin: loss === 'cosface' ? 0.1 : 0.2 };
     const r = await train({ runDir: tmp(), config, train: tr, val, numClasses });
@@ -40,7 +27,7 @@ test('ArcFace, CosFace and BroadFace heads all learn separable clusters (loss fa
 });
 
 test('interrupted mid-epoch and resumed gives the uninterrupted run exactly (weights, W, queue, metrics)', async () => {
-  const data = clusters(6, 10, 10, 2);
+  const data = gaussianClusters(6, 10, 10, 2);
   const config: TrainConfig = { ...small, loss: 'broadface', queueSize: 40, compensate: true, epochs: 3, milestones: [1], gamma: 0.5 };
   const base: Omit<TrainOptions, 'runDir'> = { config, train: data, numClasses: 6 };
   const whole = await train({ ...base, runDir: tmp() });
@@ -60,7 +47,7 @@ test('interrupted mid-epoch and resumed gives the uninterrupted run exactly (wei
 });
 
 test('bad configs and labels get errors naming the option', async () => {
-  const data = clusters(3, 4, 5, 3);
+  const data = gaussianClusters(3, 4, 5, 3);
   const run = (config: Partial<TrainConfig>, numClasses = 3) => train({ runDir: tmp(), config: { ...small, ...config }, train: data, numClasses });
   await assert.rejects(run({ loss: 'broadface', queueSize: -1 }), /--queue-size: must be a non-negative integer, got -1/);
   // the queue is an option of every margin; compensation needs a queue
@@ -74,7 +61,7 @@ test('bad configs and labels get errors naming the option', async () => {
 });
 
 test('two heads (labelled + pseudo-labelled) share the backbone, mix every batch, resume exactly, and keep the best validation epoch (MAP@R)', async () => {
-  const all = clusters(10, 12, 10, 4);
+  const all = gaussianClusters(10, 12, 10, 4);
   const { train: tr, val, numClasses } = splitByClass(all, 0.2);
   // first 4 classes "labelled", the next 4 a second head with its own numbering
   const pick = (keep: (y: number) => boolean, relabel: (y: number) => number): Samples => {

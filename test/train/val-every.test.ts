@@ -7,27 +7,15 @@ import { Random } from '../../src/data/random.js';
 import { writeFeatures, writeLabels } from '../../src/data/files/index.js';
 import { train, type TrainOptions } from '../../src/train/trainer.js';
 import { defaultTrainConfig, validateTrainConfig, type TrainConfig } from '../../src/train/config.js';
-import { splitByClass, type Samples } from '../../src/train/samples.js';
+import { splitByClass } from '../../src/train/samples.js';
 import { autoValEvery, midEpochValSteps } from '../../src/train/val-schedule.js';
 import { trainingCurves, validationPoints } from '../../src/report/training-curves.js';
 import { repoRoot } from '../helpers/golden.js';
 import { tempDir } from '../helpers/temp.js';
+import { gaussianClusters } from '../helpers/clusters.js';
 
 process.env.FACET_QUIET = '1';
 
-/** Gaussian clusters: `classes` × `per` samples of dimension `dim`. */
-function clusters(classes: number, per: number, dim: number, seed: number): Samples {
-  const r = new Random(seed);
-  const centres = Float32Array.from({ length: classes * dim }, () => r.normal());
-  const n = classes * per;
-  const x = new Float32Array(n * dim);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % classes;
-    for (let j = 0; j < dim; j++) x[i * dim + j] = centres[labels[i] * dim + j] + 0.6 * r.normal();
-  }
-  return { x, n, sampleShape: [dim], labels };
-}
 
 type Row = Record<string, unknown>;
 const rowsOf = (dir: string): Row[] => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
@@ -35,7 +23,7 @@ const rowsOf = (dir: string): Row[] => readFileSync(join(dir, 'metrics.jsonl'), 
 const untimed = (rows: Row[]) => rows.map(({ seconds: _s, samplesPerSecond: _p, ...rest }) => rest);
 
 // 9 training classes × 16 rows, batches of 16: 9 steps per epoch
-const { train: tr, val, numClasses } = splitByClass(clusters(12, 16, 10, 1), 0.25);
+const { train: tr, val, numClasses } = splitByClass(gaussianClusters(12, 16, 10, 1), 0.25);
 const config: TrainConfig = { ...defaultTrainConfig, hidden: [16], embeddingDim: 8, epochs: 3, batchSize: 16, lr: 1e-2, scale: 16, margin: 0.2, seed: 3 };
 const base: Omit<TrainOptions, 'runDir'> = { config: { ...config, valEvery: 0.25 }, train: tr, val, numClasses };
 
