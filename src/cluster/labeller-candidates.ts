@@ -1,6 +1,8 @@
-import { edgesAtLeast, type ScoredEdges } from './knn-edges.js';
+import type { KnnGraph } from '../data/files/index.js';
+import type { ScoredEdges } from './knn-edges.js';
 import { propagate, type PropagationOptions } from './propagation.js';
 import { graphClusterer } from './clusterers.js';
+import { infomapOnKnn } from './infomap-knn.js';
 import type { LabellerCandidate, LabellerSetting } from './labeller-selection.js';
 
 /** A selection graph's edges under one scorer (cosine, NAAN), with the propagation preset its scores were made for. */
@@ -8,8 +10,8 @@ export interface ScoredGraph {
   name: string;
   edges: ScoredEdges;
   preset: Readonly<PropagationOptions>;
-  /** each kNN row's own links with score ≥ the threshold, where the scorer has them (cosine): Infomap runs them directed, as face-cluster-by-infomap */
-  rowLinks?: (minScore: number) => ScoredEdges;
+  /** the kNN graph whose similarities these scores are (cosine): Infomap also runs on its rows' own links, directed, as face-cluster-by-infomap */
+  knn?: KnnGraph;
 }
 
 /** The graph methods raced against propagation, each on every scorer's edges. */
@@ -24,7 +26,8 @@ export const THRESHOLD_METHODS = ['chinese-whispers', 'infomap', 'threshold'] as
  *   and without dropping the edges below the start threshold before the first pass;
  * - `<scorer> + <method>` for chinese-whispers, infomap and threshold components: edges ≥ threshold,
  *   thresholds at the 5, 10, …, 95 % quantiles (infomap: every other one; each run is a child process);
- * - `<scorer> + infomap-directed` where the scorer has per-row links (cosine): Infomap on them, directed.
+ * - `<scorer> + infomap-directed` where the scores are the kNN graph's own similarities (cosine): Infomap on each row's
+ *   links, directed (infomapOnKnn).
  */
 export function labellerCandidates(numNodes: number, graphs: ScoredGraph[], o: { largestClass: number; seed: number }): LabellerCandidate[] {
   return graphs.flatMap((g) => {
@@ -41,19 +44,21 @@ export function labellerCandidates(numNodes: number, graphs: ScoredGraph[], o: {
       }),
       run: (s) => propagate(numNodes, g.edges.edges, g.edges.scores, { ...g.preset, ...(s as Partial<PropagationOptions>) }).labels,
     };
+    const infomapThresholds = thresholds.filter((_, i) => i % 2 === 1).map((threshold) => ({ threshold }));
+    // each method keeps the edges at or above the threshold itself
     const byThreshold = THRESHOLD_METHODS.map((method): LabellerCandidate => {
       const c = graphClusterer(method);
       return {
         name: `${g.name} + ${method}`,
-        settings: (method === 'infomap' ? thresholds.filter((_, i) => i % 2 === 1) : thresholds).map((threshold) => ({ threshold })),
-        run: (s) => c.run(numNodes, edgesAtLeast(g.edges, s.threshold as number), s.threshold as number, { seed: o.seed }),
+        settings: method === 'infomap' ? infomapThresholds : thresholds.map((threshold) => ({ threshold })),
+        run: (s) => c.run(numNodes, g.edges, s.threshold as number, { seed: o.seed }),
       };
     });
-    const infomap = graphClusterer('infomap');
-    const directed: LabellerCandidate[] = g.rowLinks ? [{
+    const knn = g.knn;
+    const directed: LabellerCandidate[] = knn ? [{
       name: `${g.name} + infomap-directed`,
-      settings: byThreshold[1].settings,
-      run: (s) => infomap.run(numNodes, g.rowLinks!(s.threshold as number), s.threshold as number, { seed: o.seed, directed: true }),
+      settings: infomapThresholds,
+      run: (s) => infomapOnKnn(knn, s.threshold as number, { directed: true, seed: o.seed }),
     }] : [];
     return [propagation, ...byThreshold, ...directed];
   });

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { selectLabeller, type LabellerCandidate } from '../../src/cluster/labeller-selection.js';
 import { labellerCandidates } from '../../src/cluster/labeller-candidates.js';
 import { knnEdges } from '../../src/cluster/knn-edges.js';
-import { knnRowLinks } from '../../src/cluster/knn-row-links.js';
 import { CDP_PROPAGATION } from '../../src/cluster/propagation.js';
 import { synthFaces } from '../../src/data/synth/synth-faces.js';
 import { exactKnn } from '../../src/knn/exact.js';
@@ -44,7 +43,7 @@ test('the setting and the candidate with the best held-out BCubed F win; an all-
 const faces = synthFaces({ ids: 80, images: 2400, dim: 16, seed: 5, spread: [0.6, 1.0] });
 const heldFrom = faces.labels.indexOf(60);
 const graph = exactKnn(faces.features, 16);
-const candidates = labellerCandidates(faces.labels.length, [{ name: 'cosine', edges: knnEdges(graph), preset: CDP_PROPAGATION, rowLinks: (th) => knnRowLinks(graph, th) }], { largestClass: 40, seed: 0 });
+const candidates = labellerCandidates(faces.labels.length, [{ name: 'cosine', edges: knnEdges(graph), preset: CDP_PROPAGATION, knn: graph }], { largestClass: 40, seed: 0 });
 
 test('candidates: propagation over max_sz from the class sizes and score quantiles, and each threshold method over the score quantiles', () => {
   assert.deepEqual(candidates.map((c) => c.name), ['cosine + propagation', 'cosine + chinese-whispers', 'cosine + infomap', 'cosine + threshold', 'cosine + infomap-directed']);

@@ -1,7 +1,6 @@
 import { readKnn, readLabels, type KnnGraph, type Matrix } from '../../../data/files/index.js';
 import { loadCheckpoint as loadNaan } from '../../../models/naan/checkpoint.js';
 import { knnEdges, type ScoredEdges } from '../../../cluster/knn-edges.js';
-import { knnRowLinks } from '../../../cluster/knn-row-links.js';
 import { cosineScorer } from '../../../cluster/edge-scorer.js';
 import { naanScorer } from '../../../cluster/naan-scorer.js';
 import { labelByPropagation, writeLabelling, type Labelling } from '../../../cluster/label-by-propagation.js';
@@ -74,7 +73,7 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
   const heldOutLabels = allHeldOut.subarray(judgedFrom - pool);
   const g = readKnn(c.input('embeddings/selection_knn.npz', 'knn'));
   if (g.n !== f.rows) throw new Error(`${c.file('embeddings/selection_knn.npz')}: ${g.n} rows for ${f.rows} pool and held-out embeddings (run with --from knn)`);
-  const graphs: ScoredGraph[] = [{ name: 'cosine', edges: knnEdges(g), preset: CDP_PROPAGATION, rowLinks: (th) => knnRowLinks(g, th) }];
+  const graphs: ScoredGraph[] = [{ name: 'cosine', edges: knnEdges(g), preset: CDP_PROPAGATION, knn: g }];
   graphs.push({ name: 'NAAN', edges: naanEdgeScorer(c).score(f, g), preset: NAAN_PROPAGATION });
   const classSizes = new Map<number, number>();
   for (const y of readLabels(c.input('embeddings/labelled_labels.txt', 'embed'))) classSizes.set(y, (classSizes.get(y) ?? 0) + 1);
