@@ -65,3 +65,21 @@ export function heldOutScores(pred: ArrayLike<number>, heldOutLabels: ArrayLike<
     numMixed: mixed,
   };
 }
+
+/**
+ * The edges (E×2 item ids) that held-out labels judge, items laid out as for heldOutScores (the last
+ * H of `numItems` are held-out): those with a held-out end, and whether both ends are of one held-out
+ * class (an end among the others is of another class, the classes being disjoint).
+ */
+export function heldOutEdges(edges: Int32Array, numItems: number, heldOutLabels: ArrayLike<number>): { index: Int32Array; same: Uint8Array } {
+  const from = numItems - heldOutLabels.length;
+  const label = (i: number) => (i >= from ? heldOutLabels[i - from] : UNASSIGNED);
+  const index: number[] = [], same: number[] = [];
+  for (let t = 0; 2 * t < edges.length; t++) {
+    const a = label(edges[2 * t]), b = label(edges[2 * t + 1]);
+    if (a === UNASSIGNED && b === UNASSIGNED) continue;
+    index.push(t);
+    same.push(a !== UNASSIGNED && a === b ? 1 : 0);
+  }
+  return { index: Int32Array.from(index), same: Uint8Array.from(same) };
+}

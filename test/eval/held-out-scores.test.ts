@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heldOutScores } from '../../src/eval/held-out-scores.js';
+import { heldOutEdges, heldOutScores } from '../../src/eval/held-out-scores.js';
 import { clusteringMetrics } from '../../src/eval/clustering-metrics.js';
 import { Random } from '../../src/data/random.js';
 
@@ -32,4 +32,12 @@ test('with no pool, held-out scores are the usual pairwise and BCubed scores (ev
 
 test('held-out scores refuse more held-out labels than clustered items', () => {
   assert.throws(() => heldOutScores([0, 1], [0, 0, 1]), /3 held-out labels for 2 clustered items/);
+});
+
+test('held-out edges: those with a held-out end, same class only when both ends are held-out of one class', () => {
+  // items 0, 1 pool; 2, 3 class 5; 4 class 6
+  const edges = Int32Array.from([0, 1, 0, 2, 2, 3, 3, 4, 1, 4]);
+  const r = heldOutEdges(edges, 5, [5, 5, 6]);
+  assert.deepEqual(Array.from(r.index), [1, 2, 3, 4]);
+  assert.deepEqual(Array.from(r.same), [0, 1, 0, 0]);
 });

@@ -63,7 +63,18 @@ export function readSplitGraph(c: SemiContext, name: string): { f: Matrix; g: Kn
  * `--scorer auto`'s graph: the unlabelled pool's embeddings (rows 0 … P−1, as in unlabelled.npy) then
  * the held-out validation classes' (P …), so that candidates are judged where they must label.
  */
-export function selectionFeatures(c: SemiContext): { f: Matrix; pool: number; heldOutLabels: Int32Array; judgedFrom: number } {
+export interface SelectionFeatures {
+  f: Matrix;
+  /** rows 0 … pool−1 are the pool's */
+  pool: number;
+  /** the held-out rows' classes (rows pool …) */
+  heldOutLabels: Int32Array;
+  /** the rows from here on judge the candidates (after NAAN's half with --naan-train-on holdout), and their classes */
+  judgedFrom: number;
+  judging: Int32Array;
+}
+
+export function selectionFeatures(c: SemiContext): SelectionFeatures {
   const pool = readFeatures(c.input('embeddings/unlabelled.npy', 'embed'));
   const held = readFeatures(c.input('embeddings/holdout.npy', 'embed'));
   const data = new Float32Array((pool.rows + held.rows) * pool.cols);
@@ -71,7 +82,16 @@ export function selectionFeatures(c: SemiContext): { f: Matrix; pool: number; he
   data.set(held.data, pool.data.length);
   const heldOutLabels = readLabels(c.input('embeddings/holdout_labels.txt', 'embed'));
   const naanRows = c.o.naan.trainOn === 'holdout' ? naanHoldoutRows(heldOutLabels) : 0;
-  return { f: { rows: pool.rows + held.rows, cols: pool.cols, data }, pool: pool.rows, heldOutLabels, judgedFrom: pool.rows + naanRows };
+  return { f: { rows: pool.rows + held.rows, cols: pool.cols, data }, pool: pool.rows, heldOutLabels, judgedFrom: pool.rows + naanRows, judging: heldOutLabels.subarray(naanRows) };
+}
+
+/** The selection graph the knn stage wrote, with its features (one read per stage). */
+export function readSelectionGraph(c: SemiContext): SelectionFeatures & { g: KnnGraph } {
+  const s = selectionFeatures(c);
+  const file = c.input('embeddings/selection_knn.npz', 'knn');
+  const g = readKnn(file);
+  if (g.n !== s.f.rows) throw new Error(`${file}: ${g.n} rows for ${s.f.rows} pool and held-out embeddings (run with --from knn)`);
+  return { ...s, g };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readKnn, readLabels, type KnnGraph, type Matrix } from '../../../data/files/index.js';
+import { readLabels, type KnnGraph, type Matrix } from '../../../data/files/index.js';
 import { loadCheckpoint as loadNaan } from '../../../models/naan/checkpoint.js';
 import { knnEdges, type ScoredEdges } from '../../../cluster/knn-edges.js';
 import { cosineScorer } from '../../../cluster/edge-scorer.js';
@@ -12,10 +12,10 @@ import { graphClusterer } from '../../../cluster/clusterers.js';
 import { THRESHOLD_GRID } from '../../../cluster/threshold.js';
 import { clusteringMetrics } from '../../../eval/clustering-metrics.js';
 import { firstAppearance } from '../../../eval/dense-labels.js';
-import type { HeldOutScores } from '../../../eval/held-out-scores.js';
+import { heldOutEdges, type HeldOutScores } from '../../../eval/held-out-scores.js';
 import { edgeAuc } from '../../../eval/edge-auc.js';
 import { naanPredictProgress, progress } from '../../../report/progress.js';
-import { readSplitGraph, selectionFeatures, SemiContext } from './context.js';
+import { readSelectionGraph, readSplitGraph, SemiContext } from './context.js';
 
 /** One pseudo-labelling of the pool against its hidden classes, every image counted (−1 and singletons as their own clusters). */
 export interface PseudoMethodRow {
@@ -68,11 +68,8 @@ function naanEdgeScorer(c: SemiContext) {
  * held-out BCubed F is best; the pool's hidden classes only judge (selection.json, the report).
  */
 function autoLabels(c: SemiContext, truth: Int32Array): void {
-  const { f, pool, heldOutLabels: allHeldOut, judgedFrom } = selectionFeatures(c);
   // with --naan-train-on holdout NAAN learnt from the first held-out classes: only the others judge
-  const heldOutLabels = allHeldOut.subarray(judgedFrom - pool);
-  const g = readKnn(c.input('embeddings/selection_knn.npz', 'knn'));
-  if (g.n !== f.rows) throw new Error(`${c.file('embeddings/selection_knn.npz')}: ${g.n} rows for ${f.rows} pool and held-out embeddings (run with --from knn)`);
+  const { f, g, pool, judging: heldOutLabels } = readSelectionGraph(c);
   const graphs: ScoredGraph[] = [{ name: 'cosine', edges: knnEdges(g), preset: CDP_PROPAGATION, knn: g }];
   graphs.push({ name: 'NAAN', edges: naanEdgeScorer(c).score(f, g), preset: NAAN_PROPAGATION });
   const classSizes = new Map<number, number>();
@@ -90,7 +87,7 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
   c.run.writeJson('pseudo/selection.json', {
     heldOut: { classes: new Set(heldOutLabels).size, images: heldOutLabels.length },
     winner: sel.winner.name,
-    scorers: graphs.map((gr) => ({ name: gr.name, edges: gr.edges.scores.length, ...edgeAucs(gr.edges, pool, judgedFrom, heldOutLabels, truth) })),
+    scorers: graphs.map((gr) => ({ name: gr.name, edges: gr.edges.scores.length, ...edgeAucs(gr.edges, f.rows, pool, heldOutLabels, truth) })),
     candidates: rows.map(({ k, row }) => ({ name: k.name, best: k.best, heldOut: k.heldOut, pool: row, trials: k.trials, seconds: k.seconds })),
   } satisfies PseudoSelection);
   c.run.writeJson('pseudo/analysis.json', { scorer: 'auto', methods: rows.map((r) => r.row), sweep: [] } satisfies PseudoAnalysis);
@@ -108,15 +105,14 @@ function clustersOfTwoOrMore(labels: Int32Array): number {
  * Edge AUC of a scorer on the selection graph: on the edges with a judging held-out node (the other
  * end of another class when it is not held-out too) and on the edges between two pool nodes.
  */
-function edgeAucs(e: ScoredEdges, pool: number, judgedFrom: number, heldOutLabels: Int32Array, truth: Int32Array): { heldOutAuc: number; poolAuc: number } {
-  const label = (i: number) => (i >= judgedFrom ? heldOutLabels[i - judgedFrom] : -1);
-  const held: number[] = [], heldSame: number[] = [], own: number[] = [], ownSame: number[] = [];
+function edgeAucs(e: ScoredEdges, numItems: number, pool: number, heldOutLabels: Int32Array, truth: Int32Array): { heldOutAuc: number; poolAuc: number } {
+  const held = heldOutEdges(e.edges, numItems, heldOutLabels);
+  const own: number[] = [], ownSame: number[] = [];
   for (let t = 0; t < e.scores.length; t++) {
     const a = e.edges[2 * t], b = e.edges[2 * t + 1];
-    if (a >= judgedFrom || b >= judgedFrom) { held.push(e.scores[t]); heldSame.push(label(a) >= 0 && label(a) === label(b) ? 1 : 0); }
-    else if (a < pool && b < pool) { own.push(e.scores[t]); ownSame.push(truth[a] === truth[b] ? 1 : 0); }
+    if (a < pool && b < pool) { own.push(e.scores[t]); ownSame.push(truth[a] === truth[b] ? 1 : 0); }
   }
-  return { heldOutAuc: edgeAuc(held, heldSame), poolAuc: edgeAuc(own, ownSame) };
+  return { heldOutAuc: edgeAuc(Array.from(held.index, (t) => e.scores[t]), held.same), poolAuc: edgeAuc(own, ownSame) };
 }
 
 /** The papers' recipe: NAAN or cosine scores on the pool's graph, propagated with `--th/--step/--max-size`, and the cosine baselines beside it. */
