@@ -12,6 +12,7 @@ import { graphClusterer } from '../../../cluster/clusterers.js';
 import { THRESHOLD_GRID } from '../../../cluster/threshold.js';
 import { clusteringMetrics } from '../../../eval/clustering-metrics.js';
 import { firstAppearance } from '../../../eval/dense-labels.js';
+import { removeSingletons } from '../../../eval/unassigned.js';
 import { heldOutEdges, type HeldOutScores } from '../../../eval/held-out-scores.js';
 import { edgeAuc } from '../../../eval/edge-auc.js';
 import { naanPredictProgress, progress } from '../../../report/progress.js';
@@ -77,8 +78,8 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
   const candidates = labellerCandidates(f.rows, graphs, { largestClass: Math.max(...classSizes.values()), seed: c.o.seed });
   const bar = progress('choosing the pseudo-labeller', candidates.reduce((n, k) => n + k.settings.length, 0), 'settings');
   const poolPart = (labels: Int32Array) => firstAppearance(labels.subarray(0, pool));
-  // a labelling that leaves fewer than two pool clusters of two or more images gives the retraining nothing
-  const usable = (labels: Int32Array) => clustersOfTwoOrMore(poolPart(labels)) >= 2;
+  // a labelling that leaves fewer than two pool clusters of two or more images (labels_clean.txt's) gives the retraining nothing
+  const usable = (labels: Int32Array) => removeSingletons(poolPart(labels)).cleanLabels.reduce((m, l) => Math.max(m, l), -1) >= 1;
   const sel = selectLabeller(candidates, heldOutLabels, { usable, onTrial: () => bar.tick() });
   bar.stop();
   const labels = poolPart(sel.winner.labels);
@@ -91,14 +92,6 @@ function autoLabels(c: SemiContext, truth: Int32Array): void {
     candidates: rows.map(({ k, row }) => ({ name: k.name, best: k.best, heldOut: k.heldOut, pool: row, trials: k.trials, seconds: k.seconds })),
   } satisfies PseudoSelection);
   c.run.writeJson('pseudo/analysis.json', { scorer: 'auto', methods: rows.map((r) => r.row), sweep: [] } satisfies PseudoAnalysis);
-}
-
-function clustersOfTwoOrMore(labels: Int32Array): number {
-  const size = new Map<number, number>();
-  for (const l of labels) if (l >= 0) size.set(l, (size.get(l) ?? 0) + 1);
-  let n = 0;
-  for (const s of size.values()) if (s >= 2) n++;
-  return n;
 }
 
 /**
