@@ -139,6 +139,14 @@ test('facet semi: a stage whose inputs are missing names the stage to run; bad o
   assert.match(queue.stderr, /--queue-size must be a non-negative integer, got "-1"/);
   const seed = facet('semi', ...semiArgs, '--out', fresh, '--seed', '1.5');
   assert.match(seed.stderr, /--seed must be an integer, got "1.5"/);
+  assert.match(facet('semi', ...semiArgs, '--out', fresh, '--naan-train-on', 'nowhere').stderr, /--naan-train-on: one of labelled, holdout, got "nowhere"/);
+  assert.match(facet('semi', ...semiArgs, '--out', fresh, '--naan-train-on', 'holdout', '--val-fraction', '0').stderr, /--naan-train-on holdout trains NAAN on held-out validation classes: --val-fraction must be > 0/);
+  assert.match(facet('semi', ...semiArgs, '--out', fresh, '--naan-check-every', '0').stderr, /--naan-check-every must be a positive integer, got "0"/);
+  assert.ok(!existsSync(fresh), 'a refused run leaves no folder');
+  // 19 labelled classes at --val-fraction 0.1 hold out one class: nothing for NAAN to learn from and another to judge
+  const one = facet('semi', ...semiArgs, '--out', join(dir, 'one-held-out'), '--naan-train-on', 'holdout', '--scorer', 'naan');
+  assert.equal(one.status, 1);
+  assert.match(one.stderr, /--naan-train-on holdout: 1 held-out class, need 2 or more \(raise --val-fraction\)/);
   const stage = facet('semi', ...semiArgs, '--out', fresh, '--from', 'everything');
   assert.notEqual(stage.status, 0);
   assert.match(stage.stderr, /--from: one of split, supervised/);
